@@ -1,0 +1,21 @@
+"""One error family for kg-news; the CLI turns these into ``Error: ...`` and exit 1."""
+
+
+class KGError(Exception):
+    """Base class of every error kg-news raises on purpose."""
+
+
+class InputError(KGError):
+    """An input file or row cannot be read or parsed."""
+
+
+class QueryError(KGError):
+    """A SPARQL query is missing, malformed or not allowed."""
+
+
+class StoreError(KGError):
+    """The graph store cannot be opened, read or written."""
+
+
+class EvalError(KGError):
+    """Gold annotations cannot be read or matched."""

@@ -1,0 +1,91 @@
+"""The closed vocabulary of the kg-news ontology (see ontology/kg.ttl and ONTOLOGY.md).
+
+A misspelt term raises ``AttributeError`` instead of minting a new predicate.
+"""
+from rdflib import Graph, Namespace
+from rdflib.namespace import DefinedNamespace, FOAF, ORG, PROV, RDF, RDFS, SKOS, XSD
+from rdflib import URIRef
+
+KGR = Namespace("https://w3id.org/kg-news/id/")
+SDO = Namespace("https://schema.org/")
+
+
+class KGO(DefinedNamespace):
+    """kg-news ontology terms (https://w3id.org/kg-news/ontology#)."""
+
+    _fail = True
+    _NS = Namespace("https://w3id.org/kg-news/ontology#")
+
+    # classes
+    Article: URIRef
+    Organization: URIRef
+    TradeUnion: URIRef
+    PartyOrganization: URIRef
+    GovernmentBody: URIRef
+    PeoplesCongress: URIRef
+    PoliticalConsultativeBody: URIRef
+    MedicalInstitution: URIRef
+    Association: URIRef
+    Enterprise: URIRef
+    MediaOrganization: URIRef
+    Person: URIRef
+    Place: URIRef
+    BeneficiaryGroup: URIRef
+    Event: URIRef
+    Visit: URIRef
+    Donation: URIRef
+    Fundraising: URIRef
+    AidDelivery: URIRef
+    Appeal: URIRef
+    Goods: URIRef
+    BeneficiaryShare: URIRef
+    # properties
+    title: URIRef
+    locatedIn: URIRef
+    adminLevel: URIRef
+    agent: URIRef
+    organizer: URIRef
+    place: URIRef
+    site: URIRef
+    beneficiary: URIRef
+    beneficiaryCount: URIRef
+    beneficiaryShare: URIRef
+    amount: URIRef
+    purpose: URIRef
+    approximate: URIRef
+    perPerson: URIRef
+    goods: URIRef
+    date: URIRef
+    startDate: URIRef
+    endDate: URIRef
+    summary: URIRef
+    status: URIRef
+    evidence: URIRef
+    evidenceStart: URIRef
+    evidenceEnd: URIRef
+    confidence: URIRef
+    mentionedIn: URIRef
+    sourcePath: URIRef
+    contentHash: URIRef
+    region: URIRef
+
+
+PREFIXES = {
+    "kgo": KGO._NS,
+    "kgr": KGR,
+    "org": ORG,
+    "schema": SDO,
+    "prov": PROV,
+    "skos": SKOS,
+    "rdfs": RDFS,
+    "rdf": RDF,
+    "xsd": XSD,
+    "foaf": FOAF,
+}
+
+
+def bind_prefixes(g: Graph) -> Graph:
+    """Bind the project's prefixes on ``g`` (replacing rdflib's defaults) and return it."""
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, override=True, replace=True)
+    return g
