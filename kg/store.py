@@ -1,0 +1,469 @@
+"""The on-disk SPARQL store: one named graph per article, updated incrementally.
+
+The store is an Oxigraph database (pyoxigraph ``Store(path)``). Every article
+lives in its own named graph whose name is the article IRI
+(``kgr:article/<16 hex>``); the article node in that graph carries
+``kgo:contentHash`` and ``kgo:sourcePath``. A shared entity (a person, an
+organization, a place) is described again in each article graph that names it,
+so querying the union of the graphs (``use_default_graph_as_union``) sees it
+once, and dropping one article's graph removes exactly the facts only that
+article stated.
+
+Every write is one Oxigraph transaction (``Store.extend`` or one SPARQL Update
+request), so an interrupted ``kg build`` or ``kg remove`` leaves the store as it
+was before or after each article, never half-written.
+
+>>> store = open_store("output/store")                      # doctest: +SKIP
+>>> update_articles(store, [(iri, sha, "a.txt", graph)])     # doctest: +SKIP
+>>> remove_articles(store, ["a.txt"])                        # doctest: +SKIP
+>>> export_store(store, "output/graph.trig")                 # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Iterable, Iterator, NamedTuple, Sequence
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.term import BNode, Literal, URIRef
+
+from kg.errors import InputError, StoreError
+from kg.ontology import KGO, KGR, PREFIXES
+
+DEFAULT_STORE = Path("output/store")
+
+#: Graph file formats by suffix: what ``kg build -o`` and ``kg export`` write.
+FORMATS: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".trig": ox.RdfFormat.TRIG,
+    ".nq": ox.RdfFormat.N_QUADS,
+}
+_QUAD_FORMATS = {".trig", ".nq"}
+
+_ARTICLE_PREFIX = str(KGR) + "article/"
+_CONTENT_HASH = ox.NamedNode(str(KGO.contentHash))
+_SOURCE_PATH = ox.NamedNode(str(KGO.sourcePath))
+# Rows of updates sent to Oxigraph in one request; bounds the memory of one transaction
+# while keeping per-request overhead small. Each request is still atomic.
+_BATCH_TRIPLES = 50_000
+
+
+class ArticleGraph(NamedTuple):
+    """One article's extraction, as ``update_articles`` takes it."""
+
+    iri: str
+    content_hash: str
+    source_path: str
+    graph: rdflib.Graph
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article graph found in the store."""
+
+    iri: str
+    content_hash: str
+    source_paths: tuple[str, ...]
+
+    @property
+    def doc_ids(self) -> tuple[str, ...]:
+        """The document ids of its source paths: the file stem, or the JSONL row id."""
+        return tuple(doc_id_of(p) for p in self.source_paths)
+
+
+@dataclass
+class UpdateReport:
+    """What ``update_articles`` did, by source path (sorted)."""
+
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed_graphs: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line for the terminal."""
+        return (
+            f"store: {len(self.added)} added, {len(self.replaced)} replaced, "
+            f"{len(self.unchanged)} unchanged"
+        )
+
+
+# --------------------------------------------------------------------------- open
+
+
+def open_store(path: str | os.PathLike = DEFAULT_STORE, *, read_only: bool = False) -> ox.Store:
+    """Open (or create) the on-disk store at ``path``.
+
+    ``read_only=True`` opens an existing store without taking the write lock,
+    so queries can run while ``kg serve`` reads the same store; the store must exist.
+
+    Raises:
+        StoreError: the path is not a store, does not exist (read-only), or is
+            locked by another process writing it.
+    """
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"{path}: not a store directory (it is a file)")
+    if read_only:
+        if not (path / "CURRENT").exists():
+            raise StoreError(f"{path}: no store here; run `kg build PATH... --store {path}` first")
+        try:
+            return ox.Store.read_only(str(path))
+        except OSError as e:
+            raise StoreError(f"{path}: cannot open the store read-only: {e}") from e
+    if path.is_dir() and any(path.iterdir()) and not (path / "CURRENT").exists():
+        raise StoreError(f"{path}: directory exists but is not an Oxigraph store; choose another --store")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        return ox.Store(str(path))
+    except OSError as e:
+        hint = " (another kg build, remove or serve --allow-update is using it)" if "lock" in str(e).lower() else ""
+        raise StoreError(f"{path}: cannot open the store{hint}: {e}") from e
+
+
+# --------------------------------------------------------------------------- read
+
+
+def stored_articles(store: ox.Store) -> dict[str, StoredArticle]:
+    """Return the articles in the store by IRI (graph name = article IRI)."""
+    found: dict[str, tuple[str, set[str]]] = {}
+    for graph in store.named_graphs():
+        if not isinstance(graph, ox.NamedNode):
+            continue
+        hashes = [q.object.value for q in store.quads_for_pattern(graph, _CONTENT_HASH, None, graph)]
+        sources = {q.object.value for q in store.quads_for_pattern(graph, _SOURCE_PATH, None, graph)}
+        if hashes or sources:
+            found[graph.value] = (min(hashes) if hashes else "", sources)
+    return {
+        iri: StoredArticle(iri, h, tuple(sorted(srcs)))
+        for iri, (h, srcs) in sorted(found.items())
+    }
+
+
+def doc_id_of(source_path: str) -> str:
+    """The document id of a source path: ``dir/a.txt`` -> ``a``, ``f.jsonl#17`` -> ``17``."""
+    if "#" in source_path:
+        return source_path.rsplit("#", 1)[1]
+    return PurePosixPath(source_path.replace("\\", "/")).stem
+
+
+def triple_count(store: ox.Store) -> int:
+    """Number of distinct triples in the union of all graphs (what a query sees)."""
+    result = store.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
+        use_default_graph_as_union=True,
+    )
+    return int(next(iter(result))["n"].value)
+
+
+def union_triples(store: ox.Store) -> list[ox.Triple]:
+    """All distinct triples of the store, sorted by their N-Triples form."""
+    seen = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, None)}
+    return sorted(seen, key=_triple_key)
+
+
+def to_rdflib(store: ox.Store) -> rdflib.Graph:
+    """The union of the store's graphs as an rdflib Graph (for small jobs: viz, analysis)."""
+    from kg.ontology import bind_prefixes
+
+    data = ox.serialize(union_triples(store), format=ox.RdfFormat.N_TRIPLES)
+    g = rdflib.Graph()
+    g.parse(data=data.decode("utf-8"), format="nt")
+    return bind_prefixes(g)
+
+
+# --------------------------------------------------------------------------- write
+
+
+def update_articles(store: ox.Store, results: Iterable[Sequence]) -> UpdateReport:
+    """Put each article's graph into the store as its own named graph.
+
+    Each result is ``(article_iri, content_hash, source_path, rdflib.Graph)``
+    (an ``ArticleGraph``). For each article:
+
+    - the same content hash with the same triples already stored: nothing changes;
+    - the same content hash with different triples (the extractor changed): the
+      graph is replaced;
+    - another article stored under the same source path (the text changed):
+      that article's graph is dropped and the new one added;
+    - otherwise the graph is added.
+
+    Results naming the same article twice (one text in two files) are merged.
+    Every request to the store is one transaction.
+    """
+    merged: dict[str, tuple[str, set[str], rdflib.Graph]] = {}
+    for result in results:
+        iri, content_hash, source_path, graph = _unpack(result)
+        if iri in merged:
+            old_hash, sources, g = merged[iri]
+            if old_hash != content_hash:
+                raise StoreError(f"{source_path}: article {iri} given twice with different content hashes")
+            sources.add(source_path)
+            g += graph
+        else:
+            merged[iri] = (content_hash, {source_path}, graph)
+
+    report = UpdateReport()
+    existing = stored_articles(store)
+    by_source: dict[str, set[str]] = {}
+    for art in existing.values():
+        for src in art.source_paths:
+            by_source.setdefault(src, set()).add(art.iri)
+
+    plain_adds: list[ox.Quad] = []
+    replace_ops: list[tuple[list[str], str, list[ox.Quad]]] = []
+    dropped: set[str] = set()
+    for iri in sorted(merged):
+        content_hash, sources, graph = merged[iri]
+        name = ox.NamedNode(iri)
+        quads = [ox.Quad(s, p, o, name) for s, p, o in _to_ox_triples(graph, iri)]
+        label = sorted(sources)[0]
+        stale = set()
+        for src in sources:
+            stale |= by_source.get(src, set())
+        stale -= set(merged)  # articles written in this run are handled by their own entry
+        if iri in existing:
+            if existing[iri].content_hash == content_hash and not stale and _same_graph(store, name, quads):
+                report.unchanged.append(label)
+                continue
+            stale.add(iri)
+        stale -= dropped
+        if stale:
+            dropped |= stale
+            replace_ops.append((sorted(stale), iri, quads))
+            report.replaced.append(label)
+            report.removed_graphs.extend(sorted(stale - {iri}))
+        else:
+            plain_adds.extend(quads)
+            report.added.append(label)
+
+    _extend(store, plain_adds)
+    _replace(store, replace_ops)
+    for lst in (report.added, report.replaced, report.unchanged, report.removed_graphs):
+        lst.sort()
+    return report
+
+
+def resolve_selectors(store: ox.Store, selectors: Iterable[str]) -> dict[str, StoredArticle]:
+    """Map each selector (source path, doc id, article IRI or its 16-hex id) to stored articles.
+
+    Raises:
+        StoreError: a selector matches no article, or a doc id matches several
+            (name the source path instead); nothing is removed then.
+    """
+    articles = stored_articles(store)
+    chosen: dict[str, StoredArticle] = {}
+    problems: list[str] = []
+    for sel in selectors:
+        key = sel.strip()
+        iri = _expand_article_iri(key)
+        if iri in articles:
+            chosen[iri] = articles[iri]
+            continue
+        by_path = [a for a in articles.values() if key in a.source_paths]
+        if not by_path:
+            by_path = [a for a in articles.values() if key in a.doc_ids]
+            if len(by_path) > 1:
+                paths = ", ".join(p for a in by_path for p in a.source_paths)
+                problems.append(f"{sel!r} names several articles ({paths}); give the source path")
+                continue
+        if not by_path:
+            problems.append(f"{sel!r} matches no article in the store (give a source path, doc id or article IRI)")
+            continue
+        for a in by_path:
+            chosen[a.iri] = a
+    if problems:
+        raise StoreError("; ".join(problems))
+    return dict(sorted(chosen.items()))
+
+
+def remove_articles(store: ox.Store, selectors: Iterable[str]) -> list[StoredArticle]:
+    """Drop the named graphs of the selected articles in one transaction; return them.
+
+    Facts another article also states stay (they are in that article's graph too).
+    """
+    chosen = resolve_selectors(store, selectors)
+    if chosen:
+        store.update(" ; ".join(f"DROP SILENT GRAPH {ox.NamedNode(iri)}" for iri in chosen))
+    return list(chosen.values())
+
+
+# --------------------------------------------------------------------------- files
+
+
+def format_for(path: str | os.PathLike) -> ox.RdfFormat:
+    """The RDF format named by a file's suffix (.ttl .nt .jsonld .trig .nq)."""
+    suffix = Path(path).suffix.lower()
+    try:
+        return FORMATS[suffix]
+    except KeyError:
+        allowed = " ".join(FORMATS)
+        raise InputError(f"{path}: unknown graph format {suffix or '(no suffix)'!r}; use one of {allowed}") from None
+
+
+def export_store(store: ox.Store, path: str | os.PathLike) -> int:
+    """Write the store to ``path`` in the format its suffix names; return the statements written.
+
+    Turtle, N-Triples and JSON-LD get the union of all graphs (each triple once);
+    TriG and N-Quads keep one named graph per article. Output is sorted, so the
+    same store always gives the same bytes. The file is replaced atomically.
+    """
+    path = Path(path)
+    fmt = format_for(path)
+    if path.suffix.lower() in _QUAD_FORMATS:
+        statements: list = sorted(store.quads_for_pattern(None, None, None, None), key=_quad_key)
+    else:
+        statements = union_triples(store)
+    # kgr: is left out: instance IRIs contain "/", which Turtle would escape (kgr:org\/...).
+    prefixes = (
+        {k: str(v) for k, v in PREFIXES.items() if k != "kgr"}
+        if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
+        else None
+    )
+    _write_atomic(path, lambda out: ox.serialize(statements, out, fmt, prefixes=prefixes))
+    return len(statements)
+
+
+def load_graph_file(path: str | os.PathLike) -> ox.Store:
+    """Read a graph file (.ttl .nt .jsonld .trig .nq) into an in-memory store for querying.
+
+    Raises:
+        InputError: the file is missing or does not parse (the message names the
+            file and the parser's position).
+    """
+    path = Path(path)
+    fmt = format_for(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such graph file")
+    store = ox.Store()
+    try:
+        store.bulk_load(path=str(path), format=fmt)
+    except (SyntaxError, ValueError, OSError) as e:
+        raise InputError(f"{path}: cannot read graph: {e}") from e
+    return store
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _unpack(result: Sequence) -> tuple[str, str, str, rdflib.Graph]:
+    try:
+        iri, content_hash, source_path, graph = result
+    except (TypeError, ValueError) as e:
+        raise StoreError(f"article result must be (iri, content_hash, source_path, graph), got {result!r:.80}") from e
+    iri = str(iri)
+    if not iri.startswith(_ARTICLE_PREFIX):
+        raise StoreError(f"{source_path}: article IRI {iri} is not under {_ARTICLE_PREFIX}")
+    return iri, str(content_hash), str(source_path), graph
+
+
+def _expand_article_iri(key: str) -> str:
+    if key.startswith("<") and key.endswith(">"):
+        key = key[1:-1]
+    if key.startswith("kgr:"):
+        return str(KGR) + key[4:]
+    if key.startswith("article/"):
+        return str(KGR) + key
+    if len(key) == 16 and all(c in "0123456789abcdef" for c in key):
+        return _ARTICLE_PREFIX + key
+    return key
+
+
+def _to_ox_term(term, article_iri: str):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        # Scope blank nodes to the article: two articles' _:b0 are different nodes.
+        return ox.BlankNode(f"a{article_iri.rsplit('/', 1)[-1]}x{term}")
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise StoreError(f"{article_iri}: cannot store RDF term {term!r}")
+
+
+def _to_ox_triples(graph: rdflib.Graph, article_iri: str) -> Iterator[tuple]:
+    cache: dict = {}
+    for s, p, o in graph:
+        yield tuple(
+            cache[t] if t in cache else cache.setdefault(t, _to_ox_term(t, article_iri))
+            for t in (s, p, o)
+        )
+
+
+def _same_graph(store: ox.Store, name: ox.NamedNode, quads: list[ox.Quad]) -> bool:
+    if any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in quads):
+        return False  # blank nodes need isomorphism; replacing is always correct
+    stored = set(store.quads_for_pattern(None, None, None, name))
+    if len(stored) != len(set(quads)):
+        return False
+    # Oxigraph stores literals by value ("7.0"^^xsd:decimal reads back as "7"):
+    # compare with the new triples as the store would give them back.
+    scratch = ox.Store()
+    scratch.extend(quads)
+    return stored == set(scratch.quads_for_pattern(None, None, None, name))
+
+
+def _extend(store: ox.Store, quads: list[ox.Quad]) -> None:
+    for start in range(0, len(quads), _BATCH_TRIPLES * 4):
+        try:
+            store.extend(quads[start:start + _BATCH_TRIPLES * 4])
+        except OSError as e:
+            raise StoreError(f"cannot write the store: {e}") from e
+
+
+def _replace(store: ox.Store, ops: list[tuple[list[str], str, list[ox.Quad]]]) -> None:
+    """Drop stale graphs and insert the new ones, each article in one SPARQL Update transaction.
+
+    Terms are written in N-Triples syntax by pyoxigraph itself (escaped), never
+    from raw text.
+    """
+    batch: list[str] = []
+    size = 0
+    for stale, iri, quads in ops:
+        parts = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in stale]
+        if quads:
+            body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+            parts.append(f"INSERT DATA {{ GRAPH {ox.NamedNode(iri)} {{\n{body}\n}} }}")
+        batch.append(" ;\n".join(parts))
+        size += len(quads)
+        if size >= _BATCH_TRIPLES:
+            _run_update(store, batch)
+            batch, size = [], 0
+    if batch:
+        _run_update(store, batch)
+
+
+def _run_update(store: ox.Store, operations: list[str]) -> None:
+    try:
+        store.update(" ;\n".join(operations))
+    except (OSError, SyntaxError, RuntimeError) as e:
+        raise StoreError(f"cannot write the store: {e}") from e
+
+
+def _triple_key(t: ox.Triple) -> tuple[str, str, str]:
+    return (str(t.subject), str(t.predicate), str(t.object))
+
+
+def _quad_key(q: ox.Quad) -> tuple[str, str, str, str]:
+    graph = "" if isinstance(q.graph_name, ox.DefaultGraph) else str(q.graph_name)
+    return (graph, str(q.subject), str(q.predicate), str(q.object))
+
+
+def _write_atomic(path: Path, write) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            write(out)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
