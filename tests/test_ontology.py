@@ -352,7 +352,7 @@ doc:event\\/0 a kgo:Visit, kgo:AidDelivery, kgo:Event ;
     prov:wasDerivedFrom article:0123456789abcdef ;
     kgo:evidence "施剑走访慰问大病职工107人，发放救助金51000元。"@zh ;
     kgo:evidenceStart 20 ;
-    kgo:evidenceEnd 44 ;
+    kgo:evidenceEnd 47 ;
     kgo:confidence 0.8 .
 
 doc:event\\/0\\/share\\/0 a kgo:BeneficiaryShare ;
@@ -427,6 +427,12 @@ BROKEN = [
     ("evidence-start-not-integer", replace(E0, "kgo:evidenceStart", '"20"'), "kgo:evidenceStart"),
     ("evidence-start-after-end", replace(E0, "kgo:evidenceStart", "50"), "kgo:evidenceStart"),
     ("evidence-end-negative", replace(E1, "kgo:evidenceEnd", "-1"), "kgo:evidenceEnd"),
+    ("evidence-length-not-span", replace(E1, "kgo:evidenceEnd", "70"), "kgo:evidenceEnd"),
+    ("evidence-text-shortened", replace(M0, "kgo:evidence", '"主席施剑"@zh'), "kgo:evidenceEnd"),
+    ("fact-not-under-its-article",
+     add(ART.replace("0123456789abcdef", "fedcba9876543210"), "a", "kgo:Article") + ";\n"
+     + replace(E1, "prov:wasDerivedFrom", ART.replace("0123456789abcdef", "fedcba9876543210")),
+     "prov:wasDerivedFrom"),
     ("confidence-above-one", replace(E0, "kgo:confidence", "1.5"), "kgo:confidence"),
     ("confidence-negative", replace(M0, "kgo:confidence", '"-0.1"^^xsd:decimal'), "kgo:confidence"),
     ("confidence-double", replace(E0, "kgo:confidence", '"0.8"^^xsd:double'), "kgo:confidence"),
@@ -484,6 +490,8 @@ BROKEN = [
     ("mentioned-in-place", add(SHI, "kgo:mentionedIn", DAXING), "kgo:mentionedIn"),
     ("article-without-source-path", replace(ART, "kgo:sourcePath", None), "kgo:sourcePath"),
     ("article-hash-too-short", replace(ART, "kgo:contentHash", '"0123456789abcdef"'), "kgo:contentHash"),
+    ("article-iri-not-from-hash", replace(ART, "kgo:contentHash", '"' + "ab" * 32 + '"'), "kgo:contentHash"),
+    ("source-path-absolute", replace(ART, "kgo:sourcePath", '"/home/me/examples/a.txt"'), "kgo:sourcePath"),
     ("article-hash-not-hex", replace(ART, "kgo:contentHash", '"' + "g" * 64 + '"'), "kgo:contentHash"),
     ("article-region-organization", replace(ART, "kgo:region", UNION), "kgo:region"),
     ("article-two-regions", add(ART, "kgo:region", BEIJING), "kgo:region"),
@@ -517,6 +525,8 @@ ALLOWED = [
     ("no-memberships", f"DELETE WHERE {{ {M0} ?p ?o }}"),
     ("event-beneficiary-count", add(E1, "kgo:beneficiaryCount", "15")),
     ("zero-confidence", replace(E1, "kgo:confidence", "0.0")),
+    ("hash-in-upper-case", replace(ART, "kgo:contentHash", '"' + "0123456789ABCDEF" * 4 + '"')),
+    ("jsonl-row-source-path", replace(ART, "kgo:sourcePath", '"corpus/news.jsonl#17"')),
 ]
 
 
