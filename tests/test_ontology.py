@@ -196,6 +196,22 @@ def test_contract_document_terms_are_in_tables() -> None:
     assert not missing, f"ONTOLOGY.md names terms the tables lack: {sorted(missing)}"
 
 
+def term_uses() -> list[tuple[str, str]]:
+    """Return (file, term) for every kgo:Term in queries/ and KGO.Term or kgo:Term in kg/."""
+    uses = set()
+    files = sorted(REPO.glob("queries/**/*.rq")) + sorted(REPO.glob("kg/**/*.py"))
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        for name in re.findall(r"\bkgo:([A-Za-z]\w*)", text) + re.findall(r"\bKGO\.([A-Za-z]\w*)", text):
+            uses.add((str(path.relative_to(REPO)), name))
+    return sorted(uses)
+
+
+@pytest.mark.parametrize("where, name", term_uses())
+def test_term_used_in_code_or_queries_is_declared(ontology: Graph, where: str, name: str) -> None:
+    assert (KGO_NS + name) in {str(s) for s in ontology.subjects(RDFS.label, None)}, f"{where} uses undeclared kgo:{name}"
+
+
 # ---------------------------------------------------------------------------
 # Axioms
 
