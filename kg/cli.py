@@ -63,6 +63,86 @@ def eval_(
     typer.echo(format_report(report, show_errors=show_errors))
 
 
+@app.command()
+def query(
+    query_spec: Optional[str] = typer.Argument(None, metavar="[NAME|FILE.rq|SPARQL]", help="A named query (see --list), a .rq file, or SPARQL text."),
+    param: List[str] = typer.Option([], "--param", "-p", help="Bind a query parameter: name=value (repeatable); never spliced into the text."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv, tsv or json (SPARQL 1.1 results JSON)."),
+    graph: Optional[Path] = typer.Option(None, "--graph", help="Query this graph file instead of the store."),
+    store: Path = typer.Option(Path("output/store"), "--store", help="The store directory."),
+    list_: bool = typer.Option(False, "--list", help="List the named queries with their questions."),
+    allow_update: bool = typer.Option(False, "--allow-update", help="Allow SPARQL Update against the store."),
+) -> None:
+    """Ask the graph a question: a named query, a .rq file or inline SPARQL."""
+    from kg.query import format_listing, format_result, list_queries, parse_param_args, run_query
+
+    try:
+        if list_:
+            typer.echo(format_listing(list_queries()))
+            return
+        if not query_spec:
+            fail("give a query name, a .rq file or SPARQL text (kg query --list shows the named queries)")
+        result = run_query(query_spec, parse_param_args(param), graph_file=graph, store_dir=store, allow_update=allow_update)
+        typer.echo(format_result(result, fmt, width=None if sys.stdout.isatty() else 200), nl=fmt in ("table", "json"))
+    except KGError as e:
+        fail(str(e))
+
+
+@app.command()
+def remove(
+    selectors: List[str] = typer.Argument(..., help="Articles to drop: source path, doc id (file stem or JSONL id) or article IRI."),
+    store: Path = typer.Option(Path("output/store"), "--store", help="The store directory."),
+) -> None:
+    """Remove articles from the store, with every fact only they stated."""
+    from kg.store import open_store, remove_articles
+
+    try:
+        removed = remove_articles(open_store(store), selectors)
+    except KGError as e:
+        fail(str(e))
+    for article in removed:
+        typer.echo(f"removed {', '.join(article.source_paths) or article.iri} ({article.iri})", err=True)
+
+
+@app.command()
+def export(
+    output: Path = typer.Argument(..., help="File to write; the format follows the suffix (.ttl .nt .jsonld .trig .nq)."),
+    store: Path = typer.Option(Path("output/store"), "--store", help="The store directory."),
+) -> None:
+    """Write the store to a graph file (TriG and N-Quads keep one graph per article)."""
+    from kg.store import export_store, open_store
+
+    try:
+        count = export_store(open_store(store, read_only=True), output)
+    except KGError as e:
+        fail(str(e))
+    typer.echo(f"wrote {count} statements to {output}", err=True)
+
+
+@app.command()
+def serve(
+    store: Path = typer.Option(Path("output/store"), "--store", help="The store directory."),
+    graph: Optional[Path] = typer.Option(None, "--graph", help="Serve this graph file (loaded into a scratch store) instead."),
+    port: int = typer.Option(7878, "--port", min=1, max=65535, help="TCP port on 127.0.0.1."),
+    allow_update: bool = typer.Option(False, "--allow-update", help="Also accept SPARQL Update at /update."),
+) -> None:
+    """Serve the store as a SPARQL 1.1 Protocol endpoint on 127.0.0.1 until Ctrl-C."""
+    from kg.serve import start_server
+
+    try:
+        server = start_server(store, port, allow_update=allow_update, graph_file=graph)
+    except KGError as e:
+        fail(str(e))
+    mode = "read-write" if allow_update else "read-only"
+    typer.echo(f"SPARQL endpoint ({mode}): {server.query_url}  (Ctrl-C stops)", err=True)
+    try:
+        server.process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 

@@ -204,7 +204,10 @@ def update_articles(store: ox.Store, results: Iterable[Sequence]) -> UpdateRepor
             if old_hash != content_hash:
                 raise StoreError(f"{source_path}: article {iri} given twice with different content hashes")
             sources.add(source_path)
-            g += graph
+            union = rdflib.Graph()  # never change the caller's graphs
+            union += g
+            union += graph
+            merged[iri] = (old_hash, sources, union)
         else:
             merged[iri] = (content_hash, {source_path}, graph)
 
