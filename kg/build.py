@@ -1,0 +1,206 @@
+"""Build a corpus graph: read articles (streaming), extract each in a process pool, write the union.
+
+The output is byte-identical for the same input whatever ``jobs`` is: article graphs
+are merged as sets and serialized in sorted order. Files are written to a temporary
+name and renamed, so an interrupted build never leaves a half-written graph.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from rdflib import Dataset, Graph, URIRef
+
+from kg.errors import InputError
+from kg.model import Document, Problem
+from kg.ontology import bind_prefixes
+
+FORMATS = {
+    ".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".ntriples": "nt", ".jsonld": "json-ld",
+    ".json": "json-ld", ".trig": "trig", ".nq": "nquads", ".nquads": "nquads",
+}
+QUAD_FORMATS = {"trig", "nquads"}
+
+
+@dataclass
+class BuildReport:
+    """What a build did: articles built, inputs skipped or failed, and the problems found."""
+
+    built: int = 0
+    duplicates: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    triples: int = 0
+    output: Path | None = None
+    results: list = field(default_factory=list)  # ArticleResult, when kept for a store
+
+    def summary(self) -> str:
+        where = f" -> {self.output}" if self.output else ""
+        return (f"built {self.built} articles ({self.triples} triples){where}; "
+                f"skipped {self.duplicates} duplicates; failed {len(self.problems)}")
+
+
+def format_for(path: Path) -> str:
+    """Return the rdflib format name for an output path, from its suffix."""
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(f"{path}: unknown graph format '{path.suffix}' (use one of {', '.join(sorted(FORMATS))})")
+    return fmt
+
+
+def _work(doc: Document):
+    """Process one document in a worker: return (iri, hash, source, triples) or a Problem."""
+    from kg.pipeline import process_document
+
+    try:
+        r = process_document(doc)
+    except Exception as e:  # noqa: BLE001 - one bad article must not stop the build
+        return Problem(doc.source_path, f"extraction failed: {type(e).__name__}: {e}")
+    return (r.article_iri, r.content_hash, r.source_path, tuple(r.graph))
+
+
+def iter_results(docs: Iterable[Document | Problem], jobs: int = 1) -> Iterator:
+    """Yield per-article results (or Problems) in input order, extracting in ``jobs`` processes."""
+    def documents():
+        for d in docs:
+            yield d
+
+    if jobs <= 1:
+        for d in documents():
+            yield d if isinstance(d, Problem) else _work(d)
+        return
+    problems_first = []
+
+    def only_docs():
+        for d in documents():
+            if isinstance(d, Problem):
+                problems_first.append(d)
+            else:
+                yield d
+
+    ctx = get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    with ctx.Pool(jobs) as pool:
+        for r in pool.imap(_work, only_docs(), chunksize=4):
+            while problems_first:
+                yield problems_first.pop(0)
+            yield r
+    while problems_first:
+        yield problems_first.pop(0)
+
+
+def build_graph(docs: Iterable[Document | Problem], jobs: int = 1, progress: bool = False,
+                keep_results: bool = False) -> tuple[Dataset, BuildReport]:
+    """Extract every document and return the corpus as a Dataset with one named graph per article."""
+    report = BuildReport()
+    per_article: dict[URIRef, set] = {}
+    bar = _progress(progress)
+    for r in iter_results(docs, jobs):
+        if isinstance(r, Problem):
+            report.problems.append(r)
+            continue
+        iri, h, src, triples = r
+        if iri in per_article:
+            report.duplicates += 1
+            per_article[iri].update(triples)
+            continue
+        per_article[iri] = set(triples)
+        report.built += 1
+        if keep_results:
+            report.results.append((iri, h, src))
+        if bar:
+            bar.advance()
+    if bar:
+        bar.close()
+    ds = bind_prefixes(Dataset())
+    for iri in sorted(per_article):
+        g = ds.graph(iri)
+        for t in sorted(per_article[iri]):
+            g.add(t)
+    return ds, report
+
+
+def union_graph(ds: Dataset) -> Graph:
+    """Return the union of a Dataset's named graphs as one Graph, triples added in sorted order."""
+    g = bind_prefixes(Graph())
+    for t in sorted({t for ctx in ds.graphs() for t in ctx}):
+        g.add(t)
+    return g
+
+
+def write_graph(ds: Dataset, output: Path) -> int:
+    """Serialize to ``output`` (format from the suffix) via a temporary file; return the triple count."""
+    fmt = format_for(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if fmt in QUAD_FORMATS:
+        data = _serialize_quads(ds, fmt)
+        count = sum(len(c) for c in ds.graphs() if c.identifier != ds.default_graph.identifier)
+    else:
+        g = union_graph(ds)
+        count = len(g)
+        if fmt == "nt":
+            data = "".join(sorted(line + "\n" for line in g.serialize(format="nt").splitlines() if line.strip()))
+        else:
+            data = g.serialize(format=fmt, **({"auto_compact": True} if fmt == "json-ld" else {}))
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=str(output.parent))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(data)
+        os.replace(tmp, output)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return count
+
+
+def _serialize_quads(ds: Dataset, fmt: str) -> str:
+    if fmt == "nquads":
+        lines = ds.serialize(format="nquads").splitlines()
+        return "".join(sorted(line + "\n" for line in lines if line.strip()))
+    out = bind_prefixes(Dataset())
+    for ctx in sorted((c for c in ds.graphs() if c.identifier != ds.default_graph.identifier), key=lambda c: c.identifier):
+        g = out.graph(ctx.identifier)
+        for t in sorted(ctx):
+            g.add(t)
+    return out.serialize(format="trig")
+
+
+def build_files(paths, output: Path, jobs: int = 1, encoding: str | None = None, strict: bool = False,
+                progress: bool | None = None) -> BuildReport:
+    """Read articles under ``paths``, extract them and write the corpus graph to ``output``."""
+    from kg.ingest import iter_documents
+
+    format_for(output)  # fail early on an unknown suffix
+    docs = iter_documents([Path(p) for p in paths], encoding=encoding)
+    if progress is None:
+        progress = sys.stderr.isatty()
+    ds, report = build_graph(docs, jobs=jobs, progress=progress)
+    if strict and report.problems:
+        raise InputError("; ".join(str(p) for p in report.problems) + " (--strict: nothing written)")
+    report.triples = write_graph(ds, output)
+    report.output = output
+    return report
+
+
+class _Bar:
+    def __init__(self):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.p = Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                          transient=True)
+        self.task = self.p.add_task("build", total=None)
+        self.p.start()
+
+    def advance(self):
+        self.p.advance(self.task)
+
+    def close(self):
+        self.p.stop()
+
+
+def _progress(enabled: bool):
+    return _Bar() if enabled else None

@@ -1,0 +1,634 @@
+"""Extract one article: mentions sentence by sentence, then people, events and metadata.
+
+``extract(article)`` is a pure function of the article: no shared mutable state, so
+articles can be extracted in any order, in any process.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from kg import gazetteer, lexicon
+from kg.extract.common import Span, attrs, fold
+from kg.extract.mentions import (
+    BARE_UNITS,
+    GENERIC_ORGS,
+    GOV_HEAD_TITLES,
+    LEVEL_RANK,
+    SPEECH_VERBS,
+    find_orgs,
+    find_places,
+    find_titles,
+    name_at,
+    org_kind,
+)
+from kg.extract.quantities import find_dates, find_goods, find_groups, find_money
+from kg.lexicon import DATA
+from kg.model import Article, Sentence
+from kg.segment import tag
+
+SUBJECT_BREAK = re.compile(r"(为|向|给|对|帮助|慰问|走访|看望|探望|到|来到|走进|深入|发放|送去|送上)")
+SITE_BEFORE = ("到", "来到", "走进", "在", "送到了", "送到", "深入", "走访", "赴", "前往")
+PLANNED = re.compile(r"(下一步|今后|将继续|将陆续|将要|计划|拟)")
+SUMMARY = re.compile(r"(全年|累计|共慰问|共走访|从\d{4}年至|历年|以来)")
+
+
+@lru_cache(maxsize=1)
+def _furniture():
+    pats = [l.strip() for l in (DATA / "furniture.txt").read_text(encoding="utf-8").splitlines()
+            if l.strip() and not l.startswith("#")]
+    return re.compile("|".join(f"(?:{p})" for p in pats))
+
+
+@lru_cache(maxsize=1)
+def _trigger_re():
+    return re.compile(lexicon.alternation(lexicon.triggers()))
+
+
+@dataclass
+class Entity:
+    """An entity of one article: canonical name, kind, surface forms and attributes."""
+
+    kind: str
+    name: str
+    surfaces: set = field(default_factory=set)
+    level: str | None = None          # places
+    chain: tuple = ()                 # places: names from the top down
+    org_kind: str | None = None       # organizations
+    place: str | None = None          # organizations: canonical name of the place it is in
+    parent: str | None = None         # organizations: parent organization; places: parent place
+    mentioned: bool = True
+
+
+@dataclass
+class Post:
+    person: str
+    title: str
+    org: str
+    sentence: Sentence
+    confidence: float
+
+
+@dataclass
+class EventRec:
+    classes: list
+    sentence: Sentence
+    last: Sentence
+    agents: list = field(default_factory=list)
+    organizers: list = field(default_factory=list)
+    place: str | None = None
+    site: str | None = None
+    groups: list = field(default_factory=list)       # (canonical, count or None)
+    money: list = field(default_factory=list)        # Span
+    goods: list = field(default_factory=list)        # Span
+    date: tuple | None = None                        # (start, end) ISO or --MM-DD strings
+    planned: bool = False
+    summary: bool = False
+    confidence: float = 0.7
+
+
+@dataclass
+class Extraction:
+    """Everything found in one article, before it becomes RDF."""
+
+    article: Article
+    entities: dict = field(default_factory=dict)   # (kind, name) -> Entity
+    posts: list = field(default_factory=list)
+    events: list = field(default_factory=list)
+    authors: list = field(default_factory=list)
+    headline: str | None = None
+    published: str | None = None
+    publisher: str | None = None
+    region: str | None = None
+
+    def add(self, kind: str, name: str, surface: str | None = None, **kw) -> Entity:
+        key = (kind, name)
+        ent = self.entities.get(key)
+        if ent is None:
+            ent = self.entities[key] = Entity(kind, name, **kw)
+        else:
+            for k, v in kw.items():
+                if v is not None and getattr(ent, k) in (None, (), True):
+                    setattr(ent, k, v)
+        if surface and surface != name:
+            ent.surfaces.add(surface)
+        return ent
+
+
+# ------------------------------------------------------------------ metadata
+_PUBDATE = re.compile(r"(?:时间|日期|发布日期|发布时间|发表时间)?[:：\s]*(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})")
+_REPORTER = re.compile(r"(?:本报|本网|晚报|特约|实习)?(记者|通讯员|作者[:：]|拟稿人[:：]|文/|图/)\s*")
+_PUBLISHER = re.compile(r"《([\u4e00-\u9fff]{2,8}(?:日报|晚报|报|周刊))》|^([\u4e00-\u9fff]{2,6}(?:日报|晚报))\s|([\u4e00-\u9fff]{2,4}网)讯")
+
+
+def _metadata(ex: Extraction, sentences_by_para) -> None:
+    art = ex.article
+    text = art.text
+    head = text[:400]
+    m = _PUBDATE.search(fold(head))
+    if art.doc.date:
+        d = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", fold(art.doc.date))
+        if d:
+            ex.published = f"{int(d.group(1)):04d}-{int(d.group(2)):02d}-{int(d.group(3)):02d}"
+    if ex.published is None and m:
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if 1990 <= y <= 2100 and 1 <= mo <= 12 and 1 <= d <= 31:
+            ex.published = f"{y:04d}-{mo:02d}-{d:02d}"
+    pm = _PUBLISHER.search(text[:600])
+    if pm:
+        ex.publisher = next(g for g in pm.groups() if g)
+    if art.doc.title:
+        ex.headline = art.doc.title
+    else:
+        first = text.split("\n", 1)[0].strip()
+        if 4 <= len(first) <= 40 and first[-1] not in "。！？，" and not _furniture().search(first):
+            ex.headline = first
+
+
+def _authors(ex: Extraction, tokens_of) -> list[tuple[str, str, Sentence]]:
+    """Find reporters and other bylines: (name, role, sentence)."""
+    out = []
+    for sent in ex.article.sentences:
+        s = sent.text
+        for m in _REPORTER.finditer(s):
+            role = m.group(1).rstrip(":：/")
+            i = m.end()
+            tokens = tokens_of(sent)
+            name = name_at(s, tokens, i)
+            if name is None:
+                chunk = s[i:i + 3]
+                if len(chunk) >= 2 and chunk[:1] in lexicon.surnames():
+                    name = chunk if len(chunk) == 3 and chunk[2] not in "通/ )）时" else chunk[:2]
+                else:
+                    continue
+            role = {"文": "记者", "图": "摄影", "作者": "作者", "拟稿人": "拟稿人"}.get(role, role)
+            out.append((name, role, sent))
+        for m in re.finditer(r"([\u4e00-\u9fff]{2,3})/(文|图)", s):
+            if m.group(1)[:1] in lexicon.surnames():
+                out.append((m.group(1), "记者" if m.group(2) == "文" else "摄影", sent))
+    # a closing byline in parentheses: (义桥煤矿 徐东宁)
+    tail = ex.article.sentences[-3:] if ex.article.sentences else ()
+    for sent in tail:
+        m = re.fullmatch(r"[（(][\u4e00-\u9fff]{2,12}\s([\u4e00-\u9fff]{2,3})[)）]", sent.text)
+        if m and m.group(1)[:1] in lexicon.surnames():
+            out.append((m.group(1), "通讯员", sent))
+    seen, uniq = set(), []
+    for name, role, sent in out:
+        if name not in seen:
+            seen.add(name)
+            uniq.append((name, role, sent))
+    return uniq
+
+
+# ------------------------------------------------------------------ resolution context
+class Context:
+    """Places and organizations known so far in the article, to expand abbreviations (区总工会 -> 大兴区总工会)."""
+
+    def __init__(self, region_chain: tuple[str, ...], levels: dict[str, str]):
+        self.region_chain = region_chain
+        self.levels = levels
+        self.recent: dict[str, str] = {}  # level group -> latest place name
+
+    def level_place(self, ch: str) -> str | None:
+        want = {"区": ("district", "county"), "县": ("county", "district"), "市": ("city", "municipality"),
+                "省": ("province",), "旗": ("county",), "州": ("city",),
+                "镇": ("town",), "乡": ("township",), "街道": ("subdistrict",)}.get(ch)
+        if not want:
+            return None
+        if ch in ("镇", "乡", "街道"):
+            return self.recent.get(want[0])
+        for name in reversed(self.region_chain):
+            if self.levels.get(name) in want:
+                return name
+        for lvl in want:
+            if lvl in self.recent:
+                return self.recent[lvl]
+        return None
+
+    def see(self, place: Span) -> None:
+        self.recent[place.get("level")] = place.name
+
+
+def _expand_org(name: str, ctx: Context, places_in: list[Span]) -> tuple[str, str | None]:
+    """Return (canonical name, place name) of an organization mention."""
+    for prefix in ("街道", "区", "市", "县", "镇", "乡", "省"):
+        if name.startswith(prefix) and len(name) > len(prefix) and not any(p.text == name[:len(p.text)] for p in places_in):
+            place = ctx.level_place(prefix)
+            if place:
+                rest = name[len(prefix):]
+                if rest.startswith(prefix) and prefix in ("区", "市", "县"):
+                    rest = rest  # 区区委 is handled below
+                canon = place + rest
+                return _tidy(canon, place), place
+            return name, None
+    inner = [p for p in places_in]
+    place = None
+    if inner:
+        best = max(inner, key=lambda p: (LEVEL_RANK.get(p.get("level"), 0), p.end))
+        place = best.name
+        # drop higher levels written before the lowest one: 北京市大兴区总工会 -> 大兴区总工会
+        lowest_text = best.text
+        idx = name.find(lowest_text)
+        if idx > 0 and not name.startswith("政协") and all(name[:idx].find(p.text) >= 0 or True for p in inner):
+            pre = name[:idx]
+            if all(q.text in pre for q in inner if q is not best) and sum(len(q.text) for q in inner if q is not best) == len(pre):
+                name = name[idx:]
+        if lowest_text != best.name and name.startswith(lowest_text) and best.name.startswith(lowest_text):
+            name = best.name + name[len(lowest_text):]  # 四川 -> 四川省 only for whole names
+    return _tidy(name, place), place
+
+
+def _tidy(name: str, place: str | None) -> str:
+    # 大兴区区委 -> 大兴区委
+    return re.sub(r"([区市县])\1委", r"\1委", name)
+
+
+# ------------------------------------------------------------------ the article
+def extract(article: Article) -> Extraction:
+    """Extract entities, posts, events and metadata from one normalized article."""
+    ex = Extraction(article)
+    text = article.text
+    furniture = _furniture()
+    paras: dict[int, list[Sentence]] = {}
+    for s in article.sentences:
+        paras.setdefault(s.paragraph, []).append(s)
+    para_text = text.split("\n")
+    skip_para = {i for i, p in enumerate(para_text) if furniture.search(p.strip())}
+    _metadata(ex, paras)
+
+    token_cache: dict[int, tuple] = {}
+
+    def tokens_of(sent: Sentence):
+        if sent.start not in token_cache:
+            token_cache[sent.start] = tag(sent.text)
+        return token_cache[sent.start]
+
+    # pass 1: places, to find the region
+    sent_places: dict[int, list[Span]] = {}
+    counts: Counter = Counter()
+    levels: dict[str, str] = {}
+    for sent in article.sentences:
+        if sent.paragraph in skip_para:
+            continue
+        ps = find_places(sent.text, tokens_of(sent), sent.start)
+        sent_places[sent.start] = ps
+        for p in ps:
+            levels[p.name] = p.get("level")
+            if p.get("gaz"):
+                counts[p.name] += 1
+    region_chain = _region(counts, sent_places)
+    for name in region_chain:
+        levels.setdefault(name, gazetteer.lookup(name)[0].level if gazetteer.lookup(name) else None)
+    ex.region = region_chain[-1] if region_chain else None
+    ctx = Context(region_chain, levels)
+    gaz_chain = {}
+    for name in set(levels):
+        gaz_chain[name] = _place_chain(name, counts, region_chain)
+
+    people_seen: dict[str, str] = {}
+    last_event: EventRec | None = None
+    para_actor: dict[int, tuple] = {}
+    para_date: dict[int, tuple] = {}
+    authors = _authors(ex, tokens_of)
+    author_names = {a[0] for a in authors}
+    beneficiary_people: set[str] = set()
+
+    for sent in article.sentences:
+        if sent.paragraph in skip_para:
+            continue
+        s = sent.text
+        tokens = tokens_of(sent)
+        places = sent_places.get(sent.start, [])
+        # people first, because a name may look like a place (吉林)
+        orgs_raw = find_orgs(s, tokens, sent.start, places, [])
+        titles = find_titles(s, orgs_raw, sent.start)
+        persons, posts = _people(s, tokens, sent, orgs_raw, titles, ctx, places)
+        person_local = [(p[1], p[2]) for p in persons]
+        places = [p for p in places if not any(a <= p.start - sent.start < b for _, a, b, _ in persons)]
+        for p in places:
+            ctx.see(p)
+            _add_place(ex, p, gaz_chain, region_chain)
+        orgs = []
+        for o in orgs_raw:
+            if any(a < o.end - sent.start and o.start - sent.start < b for _, a, b, _ in persons):
+                continue
+            canon = _org_name(o, s, sent, orgs_raw, ctx, places)
+            if canon is None:
+                continue
+            orgs.append((o, canon))
+            _add_org(ex, o, canon, ctx, places, region_chain)
+        for name, a, b, role in persons:
+            ex.add("person", name)
+            people_seen[name] = role
+        for p in posts:
+            ex.posts.append(p)
+        # bare mentions of people already known (施剑表示)
+        for name in list(people_seen):
+            for m in re.finditer(re.escape(name), s):
+                if not any(a <= m.start() < b for _, a, b, _ in persons):
+                    persons.append((name, m.start(), m.end(), "mention"))
+        # people named after a group word: 困难职工王宝珠
+        blocked = [(o.start - sent.start, o.end - sent.start) for o, _ in orgs] + [(a, b) for _, a, b, _ in persons]
+        groups = find_groups(s, sent.start, blocked)
+        for g in groups:
+            i = g.end - sent.start
+            if i < len(s) and s[i] in "”\"":
+                i += 1
+            nm = name_at(s, tokens, i)
+            if nm and nm not in people_seen:
+                ex.add("person", nm)
+                people_seen[nm] = "beneficiary"
+                beneficiary_people.add(nm)
+        money = find_money(s, sent.start)
+        goods = find_goods(s, sent.start, money)
+        dates = find_dates(s, sent.start)
+        # events: one per clause with a trigger
+        for clause_start, clause in _clauses(s):
+            ev = _event(ex, sent, clause_start, clause, persons, orgs, places, groups, money, goods, dates,
+                        ctx, people_seen, beneficiary_people | author_names, para_actor, para_date)
+            if ev is not None:
+                ex.events.append(ev)
+                last_event = ev
+    for g_name in {g for ev in ex.events for g, _ in ev.groups}:
+        ex.add("group", g_name)
+    for ev in ex.events:
+        for sp in ev.groups_surface if hasattr(ev, "groups_surface") else []:
+            pass
+    _attach_authors(ex, authors)
+    return ex
+
+
+def _region(counts: Counter, sent_places) -> tuple[str, ...]:
+    """Return the chain of the area the article is about: the county-level-or-above place named most."""
+    if not counts:
+        return ()
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], -LEVEL_RANK.get(gazetteer.lookup(kv[0])[0].level, 0), kv[0]))
+    best = ranked[0][0]
+    return _place_chain(best, counts, ())
+
+
+def _place_chain(name: str, counts: Counter, region_chain: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the administrative chain of a gazetteer place, when the text or uniqueness settles it."""
+    cands = gazetteer.lookup(name)
+    if not cands:
+        return ()
+    if len(cands) == 1:
+        return cands[0].chain
+    named = [c for c in cands if any(p in counts or p in region_chain for p in c.parents)]
+    if len(named) == 1:
+        return named[0].chain
+    return (name,)
+
+
+def _add_place(ex: Extraction, p: Span, gaz_chain, region_chain) -> None:
+    level = p.get("level")
+    if p.get("gaz"):
+        chain = gaz_chain.get(p.name) or (p.name,)
+        ex.add("place", p.name, p.text, level=level, chain=chain)
+        for i, up in enumerate(chain[:-1]):
+            ex.add("place", up, level=gazetteer.lookup(up)[0].level if gazetteer.lookup(up) else None,
+                   chain=chain[: i + 1], mentioned=False)
+        return
+    ex.add("place", p.name, p.text, level=level)
+
+
+def _org_name(o: Span, s: str, sent: Sentence, orgs_raw, ctx: Context, places) -> str | None:
+    name = o.text
+    local = o.start - sent.start
+    if name in BARE_UNITS:
+        # 义桥煤矿工会、团委 / 公交集团党委常委、工会主席: the owner is the organization before
+        prev = [x for x in orgs_raw if x.end <= o.start and x.text not in BARE_UNITS]
+        if not prev or not re.search(r"、$|常委、$|[书记主席委员]、$", s[:local]) and s[local - 1:local] != "、":
+            return None
+        owner = prev[-1].text
+        for suf in sorted(BARE_UNITS, key=len, reverse=True):
+            if owner.endswith(suf) and len(owner) > len(suf):
+                owner = owner[: -len(suf)]
+                break
+        inner = [p for p in places if p.start >= prev[-1].start and p.end <= prev[-1].end]
+        base, _ = _expand_org(owner, ctx, inner)
+        return base + name
+    if name in GENERIC_ORGS or len(name) < 2:
+        return None
+    inner = [p for p in places if p.start >= o.start and p.end <= o.end]
+    canon, _ = _expand_org(name, ctx, inner)
+    if canon in GENERIC_ORGS:
+        return None
+    return canon
+
+
+def _add_org(ex: Extraction, o: Span, canon: str, ctx: Context, places, region_chain) -> None:
+    inner = [p for p in places if p.start >= o.start and p.end <= o.end]
+    _, place = _expand_org(o.text, ctx, inner)
+    kind = org_kind(canon)
+    parent = None
+    suffix = o.get("suffix")
+    for unit in ("工会", "党委", "团委", "女工委", "党支部", "党总支", "总工会"):
+        if canon.endswith(unit) and len(canon) > len(unit) + 1:
+            stem = canon[: -len(unit)]
+            if org_kind(stem) != "other" or stem.endswith(("集团", "公司", "煤矿", "局", "委", "医院", "编办")):
+                parent = stem
+                if stem not in GENERIC_ORGS:
+                    ex.add("org", stem, org_kind=org_kind(stem), place=place, mentioned=True)
+            break
+    ex.add("org", canon, o.text, org_kind=kind, place=place, parent=parent)
+
+
+def _people(s, tokens, sent, orgs_raw, titles, ctx: Context, places):
+    """Read title chains: ORG TITLE(、ORG? TITLE)* NAME(、NAME)*; return persons and posts."""
+    persons, posts = [], []
+    title_at = {a: (a, b, w) for a, b, w in titles}
+    org_end = {}
+    for o in orgs_raw:
+        org_end[o.end - sent.start] = o
+    roles = lexicon.roles()
+    for a, b, w in titles:
+        name = name_at(s, tokens, b)
+        if name is None:
+            continue
+        names = [(name, b, b + len(name))]
+        j = b + len(name)
+        while j < len(s) and s[j] == "、":
+            nxt = name_at(s, tokens, j + 1)
+            if nxt is None or (j + 1) in title_at or any(t[0] == j + 1 for t in titles):
+                break
+            after = s[j + 1 + len(nxt): j + 3 + len(nxt)]
+            if after[:1] not in ("、", "，", "一", "等", ",", "。", "及", "和", "") and not after.startswith(SPEECH_VERBS):
+                break
+            names.append((nxt, j + 1, j + 1 + len(nxt)))
+            j = j + 1 + len(nxt)
+        # walk back along the chain
+        chain = [(a, b, w)]
+        k = a
+        while True:
+            o = org_end.get(k)
+            if o is not None:
+                k = o.start - sent.start
+            if k > 0 and s[k - 1] in "、，,":
+                prev = [t for t in titles if t[1] == k - 1 or (org_end.get(k - 1) is None and t[1] == k - 1)]
+                if prev and name_at(s, tokens, k) is None or prev and (k in [t[0] for t in titles] or org_end.get(k + 0) is None):
+                    pt = prev[0] if prev else None
+                    if pt is None:
+                        break
+                    # the previous segment must end in a title, not a name
+                    chain.insert(0, pt)
+                    k = pt[0]
+                    continue
+            break
+        held = []
+        last_org = None
+        for ta, tb, tw in chain:
+            o = org_end.get(ta)
+            if o is not None:
+                inner = [p for p in places if p.start >= o.start and p.end <= o.end]
+                oname = _org_name(o, s, sent, orgs_raw, ctx, places)
+                if oname:
+                    last_org = oname
+            if tw in roles:
+                continue
+            org_name = last_org if o is None or not held or True else last_org
+            if tw in GOV_HEAD_TITLES:
+                place = ctx.level_place(GOV_HEAD_TITLES[tw])
+                org_name = f"{place}人民政府" if place else None
+            if org_name:
+                held.append((tw, org_name))
+        for nm, na, nb in names:
+            persons.append((nm, na, nb, "official"))
+            for tw, org_name in held:
+                posts.append(Post(nm, tw, org_name, sent, 0.9 if len(chain) == 1 else 0.85))
+    # ORG NAME TITLE: 大北街社区党支部王宗梅书记
+    for o in orgs_raw:
+        i = o.end - sent.start
+        nm = name_at(s, tokens, i)
+        if nm:
+            t = title_at.get(i + len(nm))
+            if t and not any(p[0] == nm for p in persons):
+                oname = _org_name(o, s, sent, orgs_raw, ctx, places)
+                persons.append((nm, i, i + len(nm), "official"))
+                if oname:
+                    posts.append(Post(nm, t[2], oname, sent, 0.8))
+    return persons, posts
+
+
+def _clauses(s: str):
+    """Split a sentence into clauses at ；;, keeping local offsets."""
+    pos = 0
+    for part in re.split(r"(?<=[；;])", s):
+        if part:
+            yield pos, part
+            pos += len(part)
+
+
+def _event(ex, sent, c0, clause, persons, orgs, places, groups, money, goods, dates, ctx,
+           people_seen, not_agents, para_actor, para_date):
+    s = sent.text
+    c1 = c0 + len(clause)
+    trig = list(_trigger_re().finditer(clause))
+    if not trig:
+        return None
+    classes = []
+    for m in trig:
+        cls = lexicon.triggers()[m.group(0)]
+        if cls not in classes:
+            classes.append(cls)
+    first_trig = c0 + trig[0].start()
+    inside = lambda sp: c0 <= sp.start - sent.start < c1
+    cl_groups = [g for g in groups if inside(g)]
+    cl_money = [m for m in money if inside(m)]
+    cl_goods = [g for g in goods if inside(g)]
+    agents = []
+    for name, a, b, role in sorted(persons, key=lambda p: p[1]):
+        if c0 <= a < c1 and name not in not_agents and name not in agents and people_seen.get(name) != "beneficiary":
+            agents.append(name)
+    organizers = []
+    site = None
+    chain_orgs = {p.org for p in ex.posts if p.sentence is sent and p.person in agents}
+    for o, canon in orgs:
+        a = o.start - sent.start
+        if not (c0 <= a < c1):
+            continue
+        before = s[max(0, a - 3):a]
+        if any(before.endswith(w) for w in SITE_BEFORE) and org_kind(canon) not in ("union", "party", "legislature", "cppcc"):
+            site = site or canon
+            continue
+        if any(p.org == canon and p.sentence is sent for p in ex.posts):
+            continue  # the organization of a post is not itself an actor
+        if a < first_trig or re.search(r"由$", s[max(0, a - 1):a]):
+            if not re.search(r"(为|向|给|对)$", s[max(0, a - 1):a]):
+                organizers.append(canon)
+    for org in sorted(chain_orgs):
+        if org_kind(org) == "union" and org not in organizers:
+            organizers.append(org)
+    inherited = False
+    if not agents and not organizers:
+        prev = para_actor.get(sent.paragraph) or para_actor.get("article")
+        if prev:
+            agents, organizers = list(prev[0]), list(prev[1])
+            inherited = True
+    if not (cl_groups or cl_money or cl_goods or (agents or organizers) and site):
+        if agents or organizers:
+            para_actor[sent.paragraph] = (tuple(agents), tuple(organizers))
+            para_actor["article"] = (tuple(agents), tuple(organizers))
+        return None
+    if not inherited and (agents or organizers):
+        para_actor[sent.paragraph] = (tuple(agents), tuple(organizers))
+        para_actor["article"] = (tuple(agents), tuple(organizers))
+    # place: the most specific place of the clause not inside an organization name, else of any, else paragraph/region
+    cl_places = [p for p in places if inside(p)]
+    free = [p for p in cl_places if not any(o.start <= p.start and p.end <= o.end for o, _ in orgs)]
+    pick = free or cl_places
+    place = None
+    if pick:
+        place = max(pick, key=lambda p: (LEVEL_RANK.get(p.get("level"), 0), p.start)).name
+    elif site and ex.entities.get(("org", site)) and ex.entities[("org", site)].place:
+        place = ex.entities[("org", site)].place
+    else:
+        place = ctx.region_chain[-1] if ctx.region_chain else None
+    if any("Donation" == c or "AidDelivery" == c for c in classes) and cl_money:
+        pass
+    ev_dates = [d for d in dates if c0 <= d.start - sent.start < c1] or [d for d in dates]
+    date = None
+    if ev_dates:
+        date = _date_value(ev_dates[0], ex.published)
+        para_date[sent.paragraph] = date
+    elif sent.paragraph in para_date:
+        date = para_date[sent.paragraph]
+    elif re.search(r"昨天|昨日", clause) and ex.published:
+        import datetime as _dt
+        d = _dt.date.fromisoformat(ex.published) - _dt.timedelta(days=1)
+        date = (d.isoformat(), None)
+    gl = []
+    for g in cl_groups:
+        if not any(x[0] == g.name for x in gl):
+            gl.append((g.name, g.get("count")))
+        elif g.get("count") is not None:
+            gl = [(n, c if n != g.name or c is not None else g.get("count")) for n, c in gl]
+    ev = EventRec(classes, sent, sent, agents, organizers, place, site, gl, cl_money, cl_goods, date,
+                  planned=bool(PLANNED.search(clause)), summary=bool(SUMMARY.search(clause)),
+                  confidence=0.6 if inherited else 0.75)
+    return ev
+
+
+def _date_value(d: Span, published: str | None):
+    y = d.get("year")
+    if y is None and published:
+        py, pm = int(published[:4]), int(published[5:7])
+        y = py - 1 if d.get("month") > pm + 1 else py
+
+    def fmt(mo, dd):
+        return f"{y:04d}-{mo:02d}-{dd:02d}" if y else f"--{mo:02d}-{dd:02d}"
+
+    start = fmt(d.get("month"), d.get("day"))
+    end = fmt(*d.get("end")) if d.get("end") else None
+    return (start, end)
+
+
+def _attach_authors(ex: Extraction, authors) -> None:
+    for name, role, sent in authors:
+        ex.add("person", name)
+        ex.authors.append((name, role, sent))
+        if ex.publisher and role == "记者":
+            ex.add("org", ex.publisher, org_kind="media")
+            ex.posts.append(Post(name, "记者", ex.publisher, sent, 0.8))

@@ -1,0 +1,226 @@
+"""Mention finders: places, organizations, people (title chains), groups, money, goods, dates.
+
+Each finder reads one sentence of the normalized text (with jieba tokens) and returns
+``Span`` records with absolute offsets. Rules are general: suffixes, titles, units and
+group words come from kg/data; no names of particular people or places are listed.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kg import gazetteer, lexicon
+from kg.extract.common import (
+    BREAK_WORDS,
+    NAME_POS,
+    NUM_RE,
+    Span,
+    attrs,
+    build_matcher,
+    fold,
+    longest_matches,
+    parse_number,
+)
+from kg.normalize import is_cjk
+from kg.segment import Token
+
+LEVEL_RANK = {"province": 0, "municipality": 0, "city": 1, "county": 2, "district": 2, "subdistrict": 3,
+              "town": 3, "township": 3, "community": 4, "village": 4}
+UNIT_SUFFIXES = ("街道", "社区", "苏木", "嘎查", "镇", "乡", "村")
+# Words that start with an administrative character but are no place (镇域, 村内, 社区工作者 ...).
+NOT_PLACE_AFTER = ("域", "内", "民", "委", "级", "干部", "工作者", "工作人员", "居民", "里", "口")
+BARE_UNITS = ("工会", "团委", "女工委", "党委", "党支部", "支部", "党总支", "妇联", "党工委")
+GENERIC_ORGS = frozenset(
+    "工会 总工会 基层工会 上级工会 各级工会 工会组织 党委 政府 党和政府 各级党委 集团公司 分公司 委员会 局 医院 协会 "
+    "基金会 公司 集团 人大 政协 村两委 居委会 社区党支部 党支部 支部 企业 煤矿".split()
+)
+GOV_HEAD_TITLES = {"区长": "区", "副区长": "区", "常务副区长": "区", "市长": "市", "副市长": "市", "常务副市长": "市",
+                   "县长": "县", "副县长": "县", "镇长": "镇", "副镇长": "镇", "乡长": "乡", "副乡长": "乡",
+                   "省长": "省", "副省长": "省", "旗长": "旗", "副旗长": "旗", "州长": "州", "副州长": "州"}
+NAME_STOP = set("一等共带到来在和与及分率同深表为向对陪也还都先首主副走看慰、，。,（(）)：:；;“”\"等均亲专")
+SPEECH_VERBS = ("表示", "说", "指出", "介绍", "强调", "称赞", "感谢", "希望", "叮嘱", "要求", "来到", "详细", "一行", "带队")
+
+
+# ------------------------------------------------------------------ lexicon automata
+@lru_cache(maxsize=1)
+def _gaz_matcher():
+    names = set(gazetteer.load()) | set(gazetteer.short_forms())
+    return build_matcher(n for n in names if len(n) >= 2)
+
+
+@lru_cache(maxsize=1)
+def _org_suffix_matcher():
+    return build_matcher(lexicon.org_suffixes())
+
+
+@lru_cache(maxsize=1)
+def _title_matcher():
+    return build_matcher(lexicon.titles() | lexicon.roles())
+
+
+@lru_cache(maxsize=1)
+def _group_matcher():
+    return build_matcher(lexicon.groups())
+
+
+@lru_cache(maxsize=1)
+def _goods_matcher():
+    items, cats = lexicon.goods()
+    return build_matcher(items | cats)
+
+
+def token_at(tokens: tuple[Token, ...], i: int) -> Token | None:
+    """Return the token covering local offset ``i``."""
+    for t in tokens:
+        if t.start <= i < t.end:
+            return t
+    return None
+
+
+def _name_like(tok: Token) -> bool:
+    if tok.word in BREAK_WORDS:
+        return False
+    if not all(is_cjk(c) for c in tok.word):
+        return False
+    return tok.pos in NAME_POS or len(tok.word) == 1 and tok.word in "省市区县镇乡村旗州盟"
+
+
+def extend_left(s: str, tokens, pos: int, floor: int, max_chars: int) -> int:
+    """Walk left from local offset ``pos`` over name-like tokens; return the start of the name."""
+    start = pos
+    tok = token_at(tokens, pos - 1) if pos > 0 else None
+    if tok is not None and tok.end > pos:  # the suffix starts inside a token: take its left part
+        part = s[tok.start:pos]
+        if all(is_cjk(c) for c in part) and tok.start >= floor:
+            start = tok.start
+            tok = token_at(tokens, start - 1) if start > 0 else None
+        else:
+            return pos
+    while tok is not None and tok.start >= floor and pos - tok.start <= max_chars and _name_like(tok):
+        start = tok.start
+        tok = token_at(tokens, start - 1) if start > 0 else None
+    return start
+
+
+# ------------------------------------------------------------------ places
+def find_places(s: str, tokens, offset: int) -> list[Span]:
+    """Find administrative places: gazetteer names (county level and above) and unit suffixes (镇, 村, 街道)."""
+    out: list[Span] = []
+    shorts = gazetteer.short_forms()
+    for a, b, w in longest_matches(_gaz_matcher(), s):
+        full = shorts.get(w, w)
+        places = gazetteer.lookup(full)
+        if not places:
+            continue
+        if w in shorts and b < len(s) and s[b] in "省市":
+            continue  # 四川省 is matched in full elsewhere
+        level = places[0].level
+        if level in ("district", "county") and b < len(s) and s[b:b + 1] in "委" and s[b - 1] == "区":
+            pass
+        out.append(Span("place", offset + a, offset + b, w, full, attrs(level=level, gaz=True)))
+    taken = [(p.start - offset, p.end - offset) for p in out]
+    for m in re.finditer("|".join(UNIT_SUFFIXES), s):
+        a, b = m.start(), m.end()
+        if any(x <= a < y for x, y in taken):
+            continue
+        rest = s[b:b + 3]
+        if any(rest.startswith(w) for w in NOT_PLACE_AFTER) or any(rest.startswith(u) for u in ("社区", "街道")):
+            continue
+        floor = max([y for x, y in taken if y <= a] + [0])
+        start = extend_left(s, tokens, a, floor, 5 if m.group(0) in ("街道", "社区") else 4)
+        core = s[start:a]
+        if len(core) < 2 or core[-1] in "的了和与及在到":
+            continue
+        level = lexicon.admin_suffixes()[m.group(0)]
+        out.append(Span("place", offset + start, offset + b, s[start:b], s[start:b], attrs(level=level)))
+        taken.append((start, b))
+    return sorted(out, key=lambda p: p.start)
+
+
+# ------------------------------------------------------------------ organizations
+def find_orgs(s: str, tokens, offset: int, places: list[Span], blocked: list[tuple[int, int]]) -> list[Span]:
+    """Find organizations ending in a known suffix (总工会, 党委, 医院 ...), with their left extent."""
+    suffixes = lexicon.org_suffixes()
+    matches = longest_matches(_org_suffix_matcher(), s)
+    out: list[Span] = []
+    for a, b, suf in matches:
+        if any(x < b and a < y for x, y in blocked):
+            continue
+        nxt = s[b:b + 2]
+        if suf in ("局", "委员会", "人大", "政协") and nxt[:1] and is_cjk(nxt[0]) and nxt[0] not in "党主副常委书":
+            if not (suf == "政协" and s.find("委员会", b, b + 14) > 0):
+                continue  # 局部, 人大代表 ...
+        if suf == "政协" and s.find("委员会", b, b + 14) > 0:
+            continue  # 政协…委员会 is matched by its 委员会
+        start = extend_left(s, tokens, a, 0, 16)
+        if suf == "委员会" and s[max(0, start - 2):start] == "政协":
+            start -= 2
+        name = s[start:b]
+        if name.startswith(("各", "全")):
+            continue
+        out.append(Span("org", offset + start, offset + b, name, name, attrs(suffix=suf, kind=suffixes[suf])))
+    # a bare unit right after an organization and 、 belongs to that organization's owner (义桥煤矿工会、团委)
+    return out
+
+
+def org_kind(name: str) -> str:
+    """Return the kind of an organization from its name (政协 first, then the longest suffix)."""
+    if name.startswith("政协") or name.endswith("政协"):
+        return "cppcc"
+    suffixes = lexicon.org_suffixes()
+    best = ""
+    for suf in suffixes:
+        if name.endswith(suf) and len(suf) > len(best):
+            best = suf
+    return suffixes.get(best, "other")
+
+
+# ------------------------------------------------------------------ people
+def _surname_ok(name: str) -> bool:
+    sn = lexicon.surnames()
+    return name[:1] in sn or name[:2] in sn
+
+
+def name_at(s: str, tokens, i: int) -> str | None:
+    """Return a personal name starting at local offset ``i`` (2-3 characters, known surname), or None."""
+    if i >= len(s) or not is_cjk(s[i]):
+        return None
+    tok = token_at(tokens, i)
+    cand = None
+    if tok is not None and tok.start == i:
+        w = tok.word
+        if 2 <= len(w) <= 3 and all(is_cjk(c) for c in w) and _surname_ok(w):
+            cand = w
+        elif len(w) == 1 and _surname_ok(w):
+            nxt = token_at(tokens, i + 1)
+            if nxt is not None and nxt.start == i + 1 and 1 <= len(nxt.word) <= 2 and all(is_cjk(c) for c in nxt.word):
+                cand = w + nxt.word
+        elif len(w) == 4 and w[:3] and _surname_ok(w) and w[3] in NAME_STOP:
+            cand = w[:3]
+    if cand is None:
+        chunk = s[i:i + 3]
+        if len(chunk) >= 2 and _surname_ok(chunk) and all(is_cjk(c) for c in chunk[:2]) and chunk[1] not in NAME_STOP:
+            cand = chunk[:2] if len(chunk) < 3 or chunk[2] in NAME_STOP or not is_cjk(chunk[2]) else chunk
+    if cand is None:
+        return None
+    if cand in lexicon.titles() or cand in lexicon.groups() or cand[-1] in "市区县镇乡村局委会院":
+        return None
+    rest = s[i + len(cand):i + len(cand) + 2]
+    if rest[:1] and is_cjk(rest[0]) and rest[0] not in NAME_STOP and not rest.startswith(SPEECH_VERBS) \
+            and not any(rest.startswith(t) for t in ("书记", "主席", "主任", "同志", "老人", "家", "一")):
+        # a name is followed by a separator, a verb of speech or action, or a title
+        tail_tok = token_at(tokens, i + len(cand))
+        if tail_tok is None or tail_tok.pos not in ("v", "d", "p", "c", "f", "u", "uj", "ul", "r", "m", "vn", "t", "n"):
+            return None
+    return cand
+
+
+def find_titles(s: str, orgs: list[Span], offset: int) -> list[tuple[int, int, str]]:
+    """Return title matches (local offsets) that do not overlap organizations."""
+    org_local = [(o.start - offset, o.end - offset) for o in orgs]
+    out = []
+    for a, b, w in longest_matches(_title_matcher(), s):
+        if any(x < b and a < y for x, y in org_local):
+            continue
+        out.append((a, b, w))
+    return out
