@@ -143,6 +143,51 @@ def serve(
         server.stop()
 
 
+@app.command()
+def viz(
+    graph: Optional[Path] = typer.Argument(None, help="Graph file (.ttl .nt .jsonld .trig .nq) or store directory; default: the store output/store."),
+    output: Path = typer.Option(..., "-o", "--output", help="HTML file to write (one self-contained page, works offline)."),
+    view: str = typer.Option("events", "--view", help="events (events linked to their roles) or projected (official -> group, organization -> group/place)."),
+    focus: Optional[str] = typer.Option(None, "--focus", help="Draw only the neighbourhood of this entity (label, alias or part of one)."),
+    depth: int = typer.Option(2, "--depth", min=0, help="With --focus: how many links away from the entity to go."),
+    query: Optional[str] = typer.Option(None, "--query", help="Draw a SPARQL result instead: CONSTRUCT, or SELECT of node pairs (text or .rq file)."),
+    types: Optional[str] = typer.Option(None, "--type", help="Keep only these kinds, comma-separated: person,organization,place,group,event."),
+    max_nodes: int = typer.Option(3000, "--max-nodes", min=1, help="Refuse views larger than this (the message says how to narrow them)."),
+) -> None:
+    """Draw the graph as an interactive HTML page: search, type filters, tooltips with evidence."""
+    from kg.viz import viz_graph
+
+    if output.suffix.lower() not in (".html", ".htm"):
+        fail(f"{output}: the output must be an .html file")
+    try:
+        net = viz_graph(graph, view=view, focus_name=focus, depth=depth, query=query,
+                        types=types.split(",") if types else None, max_nodes=max_nodes)
+        net.write_html(output)
+    except KGError as e:
+        fail(str(e))
+    typer.echo(f"wrote {output}: {len(net.nodes)} nodes, {len(net.edges)} edges", err=True)
+
+
+@app.command()
+def stats(
+    graph: Optional[Path] = typer.Argument(None, help="Graph file or store directory; default: the store output/store."),
+    top: int = typer.Option(10, "--top", min=1, help="How many officials, organizations and communities to list."),
+    graphml: Optional[Path] = typer.Option(None, "--graphml", help="Also write the event view as GraphML (Gephi, yEd)."),
+    gexf: Optional[Path] = typer.Option(None, "--gexf", help="Also write the event view as GEXF (Gephi)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the numbers as JSON."),
+) -> None:
+    """Network analysis: counts by type, most connected officials and organizations, communities, components."""
+    import json
+
+    from kg.analyze import graph_stats
+
+    try:
+        result, text = graph_stats(graph, top=top, graphml=graphml, gexf=gexf)
+    except KGError as e:
+        fail(str(e))
+    typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else text)
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 
