@@ -140,7 +140,7 @@ def _detect_utf16(data: bytes) -> tuple[str, str] | None:
             decoded[enc] = text
     if not decoded:
         return None
-    scores = {enc: _score(text, None) for enc, text in decoded.items()}
+    scores = {enc: _score(text) for enc, text in decoded.items()}
     # Little-endian wins ties: it is what Windows writes.
     best = max(scores, key=lambda enc: (scores[enc], enc == "utf-16-le"))
     if scores[best] >= _MIN_SCORE:
@@ -195,7 +195,7 @@ def _detect_legacy(data: bytes, utf8_error: UnicodeDecodeError | None) -> tuple[
         if _control_share(text) > _MAX_CONTROL_SHARE:
             continue
         # Lower rank wins ties: GB18030 is the most common legacy encoding of Chinese news.
-        candidates.append((_score(text, enc), -rank, enc, text))
+        candidates.append((_score(text), -rank, enc, text))
     if candidates:
         score, _, enc, text = max(candidates)
         if score >= _MIN_SCORE:
@@ -227,7 +227,7 @@ def _charset_normalizer_guess(data: bytes) -> tuple[str, str] | None:
         text = data.decode(enc)
     except (UnicodeDecodeError, LookupError):
         return None
-    if _control_share(text) > _MAX_CONTROL_SHARE or _score(text, None) < _MIN_SCORE:
+    if _control_share(text) > _MAX_CONTROL_SHARE or _score(text) < _MIN_SCORE:
         return None
     return text, enc
 
@@ -261,19 +261,19 @@ def _check_controls(text: str) -> None:
         raise DecodeError(f"binary file: {share:.0%} control characters; expected text in {_SUPPORTED}")
 
 
-def _score(text: str, encoding: str | None) -> float:
+def _score(text: str) -> float:
     """Return the share of characters in ``text`` that are plausible in Chinese news.
 
-    For Big5 only characters of Big5's common range count: GB bytes read as
-    Big5 (or the reverse) decode, but into characters that are rare in that
-    encoding's own repertoire. Private-use characters, which only a wrong
-    decoding produces, count three times against.
+    Plausible: ASCII text, CJK and full-width punctuation, and the common
+    characters of simplified (GB2312) and traditional (Big5 level 1) Chinese.
+    GB bytes read as Big5, or the reverse, or UTF-16 read as either, decode
+    into many characters outside those; private-use characters, which only a
+    wrong decoding produces, count three times against.
     """
     sample = text[:_SCORE_CHARS]
     if not sample:
         return 1.0
-    # GB18030 also holds traditional characters: traditional text saved as GBK is common.
-    native = _big5_common() if encoding in ("big5", "cp950") else _any_common()
+    native = _any_common()
     good = private = 0
     for ch in sample:
         if ch < "\x80":

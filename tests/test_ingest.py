@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 import inspect
+import io
 import json
 from pathlib import Path
 
@@ -56,6 +57,9 @@ ROUND_TRIPS = [
     ("Daxing union 2020: 慰问 12 户困难职工", "utf-16-le", "utf-16-le"),
     ("Daxing union 2020: 慰問 12 戶困難職工", "big5", "big5"),
     ("€ 5 000 for 職工", "cp950", "big5"),
+    # BOM-less UTF-16 of non-Chinese text: the NUL bytes of ASCII give the byte order.
+    ("Здравствуйте, товарищи 2020", "utf-16-le", "utf-16-le"),
+    ("Здравствуйте, товарищи 2020", "utf-16-be", "utf-16-be"),
 ]
 
 
@@ -398,9 +402,11 @@ def test_file_size_limit(tmp_path):
     assert isinstance(problem, Problem) and "max_file_bytes" in problem.message
 
 
-def test_jsonl_long_line(tmp_path):
-    rows = [{"id": "a", "text": "甲"}, {"id": "b", "text": "长" * 200}, {"id": "c", "text": "丙"}]
-    _write(tmp_path / "a.jsonl", _jsonl(rows))
+@pytest.mark.parametrize("codec", ["utf-8", "gb18030", "utf-16"])
+@pytest.mark.parametrize("long_text", ["长" * 200, "a" * 60, "长" * 40])
+def test_jsonl_long_line(tmp_path, codec, long_text):
+    rows = [{"id": "a", "text": "甲"}, {"id": "b", "text": long_text}, {"id": "c", "text": "丙"}]
+    _write(tmp_path / "a.jsonl", _jsonl(rows), codec)
     items = list(iter_documents([tmp_path / "a.jsonl"], base=tmp_path, max_line_chars=50))
     assert [d.doc_id for d in _docs(items)] == ["a", "c"]
     [problem] = _problems(items)
@@ -429,24 +435,44 @@ def test_jsonl_is_read_row_by_row(tmp_path):
     assert [d.doc_id for d in gen] == ["b"]
 
 
-def test_jsonl_first_document_before_the_rest_is_read(tmp_path, monkeypatch):
+class _CountingFile(io.FileIO):
+    """A raw file that counts the bytes actually read from disk."""
+
+    total = 0
+
+    def readinto(self, buffer):
+        n = super().readinto(buffer)
+        _CountingFile.total += n or 0
+        return n
+
+    def readall(self):
+        data = super().readall()
+        _CountingFile.total += len(data)
+        return data
+
+    def read(self, size=-1):
+        data = super().read(size)
+        _CountingFile.total += len(data or b"")
+        return data
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "gb18030", "utf-16"])
+def test_jsonl_first_document_before_the_rest_is_read(tmp_path, monkeypatch, codec):
     path = tmp_path / "big.jsonl"
     row = {"id": "0", "text": "为职工送温暖" * 100}
-    with path.open("w", encoding="utf-8") as fh:
+    with path.open("w", encoding=codec) as fh:
         for i in range(3000):
             fh.write(json.dumps({**row, "id": str(i)}, ensure_ascii=False) + "\n")
     size = path.stat().st_size
-    opened = []
-    real_open = open
 
-    def spy(*args, **kwargs):
-        fh = real_open(*args, **kwargs)
-        opened.append(fh)
-        return fh
+    def counting_open(file, mode="r", *args, **kwargs):
+        assert mode == "rb"
+        return io.BufferedReader(_CountingFile(file, "r"))
 
-    monkeypatch.setattr(ingest, "open", spy, raising=False)
+    monkeypatch.setattr(ingest, "open", counting_open, raising=False)
+    monkeypatch.setattr(_CountingFile, "total", 0)
     gen = iter_documents([path], base=tmp_path)
     assert next(gen).doc_id == "0"
-    [fh] = opened
-    assert fh.tell() < size / 10  # only a small buffer has been read
+    assert _CountingFile.total < size / 10  # only the encoding sample and a buffer were read
     assert sum(1 for _ in gen) == 2999
+    assert _CountingFile.total >= size
