@@ -184,7 +184,8 @@ def update_articles(store: ox.Store, results: Iterable[Sequence]) -> UpdateRepor
     """Put each article's graph into the store as its own named graph.
 
     Each result is ``(article_iri, content_hash, source_path, rdflib.Graph)``
-    (an ``ArticleGraph``). For each article:
+    (an ``ArticleGraph``) or an object with those attributes
+    (``kg.pipeline.ArticleResult``). For each article:
 
     - the same content hash with the same triples already stored: nothing changes;
     - the same content hash with different triples (the extractor changed): the
@@ -354,7 +355,9 @@ def load_graph_file(path: str | os.PathLike) -> ox.Store:
 # --------------------------------------------------------------------------- helpers
 
 
-def _unpack(result: Sequence) -> tuple[str, str, str, rdflib.Graph]:
+def _unpack(result) -> tuple[str, str, str, rdflib.Graph]:
+    if hasattr(result, "article_iri") and hasattr(result, "graph"):  # kg.pipeline.ArticleResult
+        result = (result.article_iri, result.content_hash, result.source_path, result.graph)
     try:
         iri, content_hash, source_path, graph = result
     except (TypeError, ValueError) as e:
