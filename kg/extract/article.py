@@ -306,10 +306,21 @@ def extract(article: Article) -> Extraction:
         titles = find_titles(s, orgs_raw, sent.start)
         persons, posts = _people(s, tokens, sent, orgs_raw, titles, ctx, places)
         person_local = [(p[1], p[2]) for p in persons]
-        places = [p for p in places if not any(a <= p.start - sent.start < b for _, a, b, _ in persons)]
+        known = [(m.start(), m.end()) for nm in people_seen for m in re.finditer(re.escape(nm), s)]
+        places = [p for p in places if not any(a <= p.start - sent.start < b for _, a, b, _ in persons)
+                  and not any(a <= p.start - sent.start < b for a, b in known)]
+        prev_place = None
         for p in places:
             ctx.see(p)
-            _add_place(ex, p, gaz_chain, region_chain)
+            parent = None
+            if prev_place is not None and prev_place.end == p.start and \
+                    LEVEL_RANK.get(prev_place.get("level"), 9) < LEVEL_RANK.get(p.get("level"), 0):
+                parent = prev_place.name  # adjacency: 榆垡镇曹辛庄村
+            elif not p.get("gaz") and region_chain and \
+                    LEVEL_RANK.get(levels.get(region_chain[-1]), 9) < LEVEL_RANK.get(p.get("level"), 0):
+                parent = region_chain[-1]
+            _add_place(ex, p, gaz_chain, region_chain, parent)
+            prev_place = p
         orgs = []
         for o in orgs_raw:
             if any(a < o.end - sent.start and o.start - sent.start < b for _, a, b, _ in persons):
@@ -382,7 +393,7 @@ def _place_chain(name: str, counts: Counter, region_chain: tuple[str, ...]) -> t
     return (name,)
 
 
-def _add_place(ex: Extraction, p: Span, gaz_chain, region_chain) -> None:
+def _add_place(ex: Extraction, p: Span, gaz_chain, region_chain, parent: str | None = None) -> None:
     level = p.get("level")
     if p.get("gaz"):
         chain = gaz_chain.get(p.name) or (p.name,)
@@ -391,7 +402,12 @@ def _add_place(ex: Extraction, p: Span, gaz_chain, region_chain) -> None:
             ex.add("place", up, level=gazetteer.lookup(up)[0].level if gazetteer.lookup(up) else None,
                    chain=chain[: i + 1], mentioned=False)
         return
-    ex.add("place", p.name, p.text, level=level)
+    ent = ex.add("place", p.name, p.text, level=level)
+    if parent and ent.parent is None or parent and ent.parent == (region_chain[-1] if region_chain else None):
+        ent.parent = parent
+    if ent.parent and ("place", ent.parent) not in ex.entities:
+        ex.add("place", ent.parent, level=gazetteer.lookup(ent.parent)[0].level if gazetteer.lookup(ent.parent) else None,
+               chain=gaz_chain.get(ent.parent, ()), mentioned=False)
 
 
 def _org_name(o: Span, s: str, sent: Sentence, orgs_raw, ctx: Context, places) -> str | None:
@@ -527,6 +543,12 @@ def _event(ex, sent, c0, clause, persons, orgs, places, groups, money, goods, da
     c1 = c0 + len(clause)
     trig = list(_trigger_re().finditer(clause))
     if not trig:
+        # remember the subject organization of the story (天桥街道总工会正式启动…活动)
+        subj = [canon for o, canon in orgs if c0 <= o.start - sent.start < c1 and o.start - sent.start - c0 < 12
+                and not any(o2 is not o and o2.start <= o.start and o.end <= o2.end for o2, _ in orgs)
+                and s[o.start - sent.start - 1:o.start - sent.start] not in "“\""]
+        if subj and "article" not in para_actor:
+            para_actor["article"] = ((), tuple(subj[:1]))
         return None
     classes = []
     for m in trig:
@@ -555,20 +577,29 @@ def _event(ex, sent, c0, clause, persons, orgs, places, groups, money, goods, da
             continue
         if any(p.org == canon and p.sentence is sent for p in ex.posts):
             continue  # the organization of a post is not itself an actor
-        if a < first_trig or re.search(r"由$", s[max(0, a - 1):a]):
-            if not re.search(r"(为|向|给|对)$", s[max(0, a - 1):a]):
-                organizers.append(canon)
+        if any(o2 is not o and o2.start <= o.start and o.end <= o2.end for o2, _ in orgs) or s[a - 1:a] in "“\"「":
+            continue  # an organization inside another one's name, or a quoted name (a platform, a campaign)
+        seg_start = max(s.rfind(ch, 0, a) for ch in "，,；;。：:") + 1
+        lead = s[max(seg_start, c0):a]
+        if re.search(r"由$", lead) or (a < first_trig and not re.search(r"(为|向|给|对|到|帮助|在|来到|走进|关于|贯彻)", lead)):
+            organizers.append(canon)
     for org in sorted(chain_orgs):
         if org_kind(org) == "union" and org not in organizers:
             organizers.append(org)
     inherited = False
     if not agents and not organizers:
-        prev = para_actor.get(sent.paragraph) or para_actor.get("article")
+        prev = para_actor.get(sent.paragraph) or para_actor.get(sent.paragraph - 1)
         if prev:
             agents, organizers = list(prev[0]), list(prev[1])
             inherited = True
+        elif para_actor.get("article"):
+            organizers = list(para_actor["article"][1])
+            inherited = bool(organizers)
     if not (cl_groups or cl_money or cl_goods or (agents or organizers) and site):
-        if agents or organizers:
+        if agents and not inherited and ex.events and ex.events[-1].sentence.paragraph >= sent.paragraph - 1 \
+                and not ex.events[-1].agents and re.search(r"(参加|参与|陪同|一同|一起)", clause):
+            ex.events[-1].agents.extend(a for a in agents if a not in ex.events[-1].agents)  # X等参加慰问活动
+        if (agents or organizers) and not inherited:
             para_actor[sent.paragraph] = (tuple(agents), tuple(organizers))
             para_actor["article"] = (tuple(agents), tuple(organizers))
         return None
@@ -584,6 +615,10 @@ def _event(ex, sent, c0, clause, persons, orgs, places, groups, money, goods, da
         place = max(pick, key=lambda p: (LEVEL_RANK.get(p.get("level"), 0), p.start)).name
     elif site and ex.entities.get(("org", site)) and ex.entities[("org", site)].place:
         place = ex.entities[("org", site)].place
+    elif any(ex.entities.get(("org", o)) and ex.entities[("org", o)].place for o in organizers):
+        cands = [ex.entities[("org", o)].place for o in organizers
+                 if ex.entities.get(("org", o)) and ex.entities[("org", o)].place]
+        place = max(cands, key=lambda n: LEVEL_RANK.get(ex.entities[("place", n)].level if ("place", n) in ex.entities else None, 0))
     else:
         place = ctx.region_chain[-1] if ctx.region_chain else None
     if any("Donation" == c or "AidDelivery" == c for c in classes) and cl_money:

@@ -119,14 +119,16 @@ def find_places(s: str, tokens, offset: int) -> list[Span]:
             pass
         out.append(Span("place", offset + a, offset + b, w, full, attrs(level=level, gaz=True)))
     taken = [(p.start - offset, p.end - offset) for p in out]
+    last_suffix_end = 0
     for m in re.finditer("|".join(UNIT_SUFFIXES), s):
         a, b = m.start(), m.end()
+        floor0, last_suffix_end = last_suffix_end, b
         if any(x <= a < y for x, y in taken):
             continue
         rest = s[b:b + 3]
         if any(rest.startswith(w) for w in NOT_PLACE_AFTER) or any(rest.startswith(u) for u in ("社区", "街道")):
             continue
-        floor = max([y for x, y in taken if y <= a] + [0])
+        floor = max([y for x, y in taken if y <= a] + [floor0])
         start = extend_left(s, tokens, a, floor, 5 if m.group(0) in ("街道", "社区") else 4)
         core = s[start:a]
         if len(core) < 2 or core[-1] in "的了和与及在到":
@@ -159,7 +161,10 @@ def find_orgs(s: str, tokens, offset: int, places: list[Span], blocked: list[tup
         if name.startswith(("各", "全")):
             continue
         out.append(Span("org", offset + start, offset + b, name, name, attrs(suffix=suf, kind=suffixes[suf])))
-    # a bare unit right after an organization and 、 belongs to that organization's owner (义桥煤矿工会、团委)
+    # a committee inside one of its departments (区委 in 区委编办) is not a mention of its own
+    departments = ("编办", "组织部", "宣传部", "统战部", "纪委")
+    out = [o for o in out if not any(p is not o and p.start == o.start and p.end > o.end
+                                     and p.text.endswith(departments) for p in out)]
     return out
 
 
