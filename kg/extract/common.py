@@ -11,12 +11,12 @@ import ahocorasick
 from kg.normalize import is_cjk
 
 # Parts of speech that may sit inside a name (places, organizations).
-NAME_POS = {"n", "ns", "nt", "nz", "nr", "nrt", "nrfg", "ng", "g", "j", "vn", "an", "b", "s", "l", "x_cjk", "a", "nw"}
+NAME_POS = {"n", "ns", "nt", "nz", "nr", "nrt", "nrfg", "ng", "g", "j", "vn", "an", "b", "s", "x_cjk", "a", "nw"}
 # Words that end a name when walking left from a suffix.
 BREAK_WORDS = frozenset(
     "在 由 对 为 向 和 与 及 同 到 把 将 是 的 了 给 等 各 全 该 其 本 我 联合 带领 组织 深入 走进 慰问 走访 看望 来到 "
     "参加 开展 共同 积极 分别 以及 还 并 也 都 前往 会同 协同 依托 通过 包括 对接 原本 则 已 现 从 今年 近日 日前 "
-    "目前 期间 上午 下午 当日 每 该 这 此 其它 其他 部分 有关 相关 一行 代表 所 之 于 以".split()
+    "目前 期间 上午 下午 当日 每 该 这 此 其它 其他 部分 有关 相关 一行 代表 所 之 于 以 联系 新时代 支持 感谢 牵挂 心系 关心".split()
 )
 
 

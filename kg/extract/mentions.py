@@ -208,6 +208,9 @@ def name_at(s: str, tokens, i: int) -> str | None:
             cand = chunk[:2] if len(chunk) < 3 or chunk[2] in NAME_STOP or not is_cjk(chunk[2]) else chunk
     if cand is None:
         return None
+    if tok is not None and tok.start == i and tok.word == cand[:len(tok.word)] and len(tok.word) >= 2 \
+            and tok.pos[:1] in ("v", "d", "a", "c", "p", "u", "r", "t", "m", "q"):
+        return None  # a common word (关心, 相关, 都详细), not a name
     if cand in lexicon.titles() or cand in lexicon.groups() or cand[-1] in "市区县镇乡村局委会院":
         return None
     rest = s[i + len(cand):i + len(cand) + 2]

@@ -109,7 +109,9 @@ def find_goods(s: str, offset: int, money: list[Span]) -> list[Span]:
             mm = None
             for mm in re.finditer(rf"(?P<num>{NUM_RE})(?P<unit>{_UNITS})", back):
                 pass
-            if mm is not None and not re.search(r"[，。；,;]", back[mm.end():]) and ("“" in back[mm.end():] or mm.end() >= len(back) - 4 or "的" in back[mm.end():]):
+            gap = back[mm.end():] if mm is not None else ""
+            quoted = a > 0 and s[a - 1] in "“\""
+            if mm is not None and not re.search(r"[，。；,;]", gap) and (quoted and gap.endswith(("“", "\"")) or len(gap) <= 2):
                 qty, unit = parse_number(mm.group("num")), mm.group("unit")
         out.append(Span("goods", offset + a, offset + b, w, w, attrs(quantity=qty, unit=unit)))
     return out
