@@ -80,6 +80,8 @@ def token_at(tokens: tuple[Token, ...], i: int) -> Token | None:
 def _name_like(tok: Token) -> bool:
     if tok.word in BREAK_WORDS:
         return False
+    if tok.word in lexicon.org_suffixes():
+        return True  # 区委编办党支部: jieba tags 编办 as a verb
     if not all(is_cjk(c) for c in tok.word):
         return False
     return tok.pos in NAME_POS or len(tok.word) == 1 and tok.word in "省市区县镇乡村旗州盟"
@@ -122,7 +124,9 @@ def find_places(s: str, tokens, offset: int) -> list[Span]:
     last_suffix_end = 0
     for m in re.finditer("|".join(UNIT_SUFFIXES), s):
         a, b = m.start(), m.end()
-        floor0, last_suffix_end = last_suffix_end, b
+        floor0 = last_suffix_end
+        if not s.startswith(UNIT_SUFFIXES, b):  # 黄村镇: 村 right before 镇 is part of the name
+            last_suffix_end = b
         if any(x <= a < y for x, y in taken):
             continue
         rest = s[b:b + 3]

@@ -83,6 +83,14 @@ def find_groups(s: str, offset: int, blocked: list[tuple[int, int]]) -> list[Spa
         for head in (m.group(1) + m.group(4), m.group(3) + m.group(4)):
             if head in table and not any(g.start <= offset + m.start() < g.end and g.name == table[head] for g in out):
                 out.append(Span("group", offset + m.start(), offset + m.end(), m.group(0), table[head], attrs()))
+    # bare 家属 after a group: that group's families (职工及家属 -> 大病职工家属), when the lexicon knows them
+    for m in re.finditer("家属", s):
+        a = m.start()
+        if any(g.start - offset <= a < g.end - offset for g in out):
+            continue
+        prev = [g for g in out if g.end - offset <= a and not g.name.endswith("家属")]
+        if prev and prev[-1].name + "家属" in table:
+            out.append(Span("group", offset + a, offset + m.end(), "家属", table[prev[-1].name + "家属"], attrs()))
     return sorted(out, key=lambda g: (g.start, g.name))
 
 
