@@ -45,6 +45,11 @@ _SUPPORTED = "UTF-8, UTF-16, GB18030/GBK or Big5"
 
 # How much of a JSONL file decides its encoding; rows are then decoded one by one.
 _JSONL_SAMPLE_BYTES = 64 * 1024
+# How many bytes of a file pick among the legacy encodings, before one decodes it all.
+_HEAD_BYTES = 64 * 1024
+# Legacy encodings tried when a file is not UTF-8, best first when they tie.
+# Big5 variants: plain Big5, Microsoft's (euro sign and more), Hong Kong's (HKSCS characters).
+_LEGACY = ("gb18030", "big5", "cp950", "big5hkscs", "utf-16-le", "utf-16-be")
 # How many characters the encoding scores look at: enough to be sure, bounded for big files.
 _SCORE_CHARS = 20_000
 # A detected encoding must make at least this share of the text plausible.
@@ -64,17 +69,18 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 # Names people pass for GB-family files; GB18030 decodes all of them.
 _GB_ALIASES = {"gb2312", "gbk", "cp936", "ms936", "euc-cn", "euccn", "gb18030", "gb-18030"}
 
-_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v\x1a")
+_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v\x1a")  # \x1a: DOS end-of-file marker in old files
 # Punctuation and signs news text uses in any script: dashes, quotes, ellipsis, euro, yen, degree.
-_TYPOGRAPHY = frozenset("\u2013\u2014\u2015\u2018\u2019\u201c\u201d\u2026\u2030\u20ac\u00a5\u00b0\u00b7\u00d7\u2103")  # \x1a: DOS end-of-file marker in old files
+_TYPOGRAPHY = frozenset("\u2013\u2014\u2015\u2018\u2019\u201c\u201d\u2026\u2030\u20ac\u00a5\u00b0\u00b7\u00d7\u2103")
 
 
 class DecodeError(InputError):
-    """Bytes that are not text in a supported encoding; ``offset`` is the first bad byte if known."""
+    """Bytes that are not text in a supported encoding; ``offset`` and ``line`` locate the first bad byte if known."""
 
-    def __init__(self, message: str, offset: int | None = None) -> None:
+    def __init__(self, message: str, offset: int | None = None, line: int | None = None) -> None:
         super().__init__(message)
         self.offset = offset
+        self.line = line
 
 
 # --------------------------------------------------------------------------- decoding
@@ -105,7 +111,8 @@ def decode_bytes(data: bytes, *, encoding: str | None = None) -> tuple[str, str]
         return "", "utf-8"
     for bom, name in _BOMS:
         if data.startswith(bom):
-            text = _strict(data[len(bom):], name.removesuffix("-sig"), f"it starts with a {_label(name)} byte-order mark")
+            why = f"it starts with a {_label(name)} byte-order mark"
+            text = _strict(data, name.removesuffix("-sig"), why, start=len(bom))
             _check_controls(text)
             return text, name
     if b"\x00" in data:
@@ -113,7 +120,11 @@ def decode_bytes(data: bytes, *, encoding: str | None = None) -> tuple[str, str]
         if found is not None:
             return found
         offset = data.index(b"\x00")
-        raise DecodeError(f"binary file: NUL byte at offset {offset}; expected text in {_SUPPORTED}", offset)
+        raise DecodeError(
+            f"binary file: NUL byte at offset {offset}; expected text in {_SUPPORTED}",
+            offset,
+            _line_at(data, offset, "ascii"),
+        )
     utf8_error: UnicodeDecodeError | None = None
     try:
         text = data.decode("utf-8")
@@ -152,14 +163,20 @@ def _detect_utf16(data: bytes) -> tuple[str, str] | None:
     return None
 
 
-def _decode_forced(data: bytes, encoding: str) -> tuple[str, str]:
-    """Decode with the caller's encoding; GBK and GB2312 are read as GB18030, their superset."""
+def _codec(encoding: str) -> str:
+    """Return the codec to read a forced ``encoding`` with; GBK and GB2312 are read as GB18030, their superset."""
     try:
         name = codecs.lookup(encoding).name
     except LookupError as e:
         raise DecodeError(f"unknown encoding {encoding!r}; use a Python codec name such as utf-8, gbk or big5") from e
     if name.replace("_", "-") in _GB_ALIASES or encoding.lower() in _GB_ALIASES:
-        name = "gb18030"
+        return "gb18030"
+    return name
+
+
+def _decode_forced(data: bytes, encoding: str) -> tuple[str, str]:
+    """Decode with the caller's encoding, stripping a BOM."""
+    name = _codec(encoding)
     if name == "utf-8" and data.startswith(codecs.BOM_UTF8):
         name = "utf-8-sig"
     text = _strict(data, name, f"encoding {encoding!r} was forced")
@@ -169,49 +186,58 @@ def _decode_forced(data: bytes, encoding: str) -> tuple[str, str]:
     return text, name
 
 
-def _strict(data: bytes, encoding: str, why: str) -> str:
-    """Decode strictly, turning a failure into a DecodeError that says where and why."""
+def _strict(data: bytes, encoding: str, why: str, start: int = 0) -> str:
+    """Decode ``data[start:]`` strictly, turning a failure into a DecodeError that says where and why."""
     try:
-        return data.decode(encoding)
+        return data[start:].decode(encoding)
     except UnicodeDecodeError as e:
-        bad = data[e.start:e.start + 1].hex()
+        offset = start + e.start
+        bad = data[offset:offset + 1].hex()
         raise DecodeError(
-            f"not valid {_label(encoding)} ({why}): cannot decode byte 0x{bad} at offset {e.start}",
-            e.start,
+            f"not valid {_label(encoding)} ({why}): cannot decode byte 0x{bad} at offset {offset}",
+            offset,
+            _line_at(data, offset, encoding),
         ) from e
 
 
 def _detect_legacy(data: bytes, utf8_error: UnicodeDecodeError | None) -> tuple[str, str]:
-    """Pick the Chinese legacy encoding (or BOM-less UTF-16) whose text looks most like Chinese."""
-    candidates: list[tuple[float, int, str, str]] = []
-    order = ["gb18030", "big5", "cp950"]
-    if len(data) % 2 == 0:
-        order += ["utf-16-le", "utf-16-be"]
-    for rank, enc in enumerate(order):
+    """Pick the Chinese legacy encoding (or BOM-less UTF-16) whose text looks most like Chinese.
+
+    Candidates are scored on the first bytes only, so a large file is decoded
+    in full once or twice, not once per candidate.
+    """
+    head = data[:_HEAD_BYTES]
+    ranked: list[tuple[float, int, str]] = []
+    for rank, enc in enumerate(_LEGACY):
+        if enc.startswith("utf-16") and len(data) % 2:
+            continue
         try:
-            text = data.decode(enc)
+            text = codecs.getincrementaldecoder(enc)().decode(head, final=len(head) == len(data))
         except UnicodeDecodeError:
             continue
-        if _control_share(text) > _MAX_CONTROL_SHARE:
-            continue
-        # Lower rank wins ties: GB18030 is the most common legacy encoding of Chinese news.
-        candidates.append((_score(text), -rank, enc, text))
-    if candidates:
-        score, _, enc, text = max(candidates)
-        if score >= _MIN_SCORE:
-            return text, enc
+        if _control_share(text) <= _MAX_CONTROL_SHARE:
+            # Lower rank wins ties: GB18030 is the most common legacy encoding of Chinese news.
+            ranked.append((_score(text), -rank, enc))
+    for score, _, enc in sorted(ranked, reverse=True):
+        if score < _MIN_SCORE:
+            break
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError:
+            continue  # fine at the start, broken later on: try the next best
     guess = _charset_normalizer_guess(data)
     if guess is not None:
         return guess
     if utf8_error is None:
         share = _control_share(data.decode("utf-8"))
         raise DecodeError(f"binary file: {share:.0%} control characters; expected text in {_SUPPORTED}")
-    bad = data[utf8_error.start:utf8_error.start + 1].hex()
+    offset = utf8_error.start
     raise DecodeError(
-        f"cannot detect the text encoding: not valid UTF-8 (byte 0x{bad} at offset {utf8_error.start}) "
-        f"and no other supported encoding ({_SUPPORTED}) gives readable text; "
+        f"cannot detect the text encoding: not valid UTF-8 (byte 0x{data[offset:offset + 1].hex()} at offset "
+        f"{offset}) and no other supported encoding ({_SUPPORTED}) gives readable text; "
         "binary file, or force the encoding with encoding=...",
-        utf8_error.start,
+        offset,
+        _line_at(data, offset, "utf-8"),
     )
 
 
@@ -392,17 +418,30 @@ class _TextParser(HTMLParser):
             return
         if self._in_h1:
             self.h1_parts.append(data)
-        # Indentation between tags is markup layout, not article text.
-        if not self._pre and not data.strip() and self._at_line_start():
-            return
+        if not self._pre and self._at_line_start():
+            # Indentation and line breaks of the markup source, not article text;
+            # ideographic spaces (U+3000) indent Chinese paragraphs and stay.
+            data = data.lstrip(" \t\r\n\f")
+            if not data:
+                return
         self.parts.append(data)
 
     def _at_line_start(self) -> bool:
         return not self.parts or self.parts[-1].endswith("\n")
 
     def _break(self) -> None:
-        if not self._at_line_start():
-            self.parts.append("\n")
+        if self._pre:
+            if not self._at_line_start():
+                self.parts.append("\n")
+            return
+        # Trailing source whitespace before a block boundary is layout too.
+        while self.parts:
+            last = self.parts[-1].rstrip(" \t\r\n\f")
+            if last:
+                self.parts[-1] = last
+                self.parts.append("\n")
+                return
+            self.parts.pop()
 
 
 def html_to_text(markup: str) -> tuple[str, str | None]:
@@ -418,7 +457,7 @@ def html_to_text(markup: str) -> tuple[str, str | None]:
     parser = _TextParser()
     parser.feed(markup)
     parser.close()
-    text = "".join(parser.parts).strip("\n")
+    text = "".join(parser.parts).strip(" \t\r\n\f")
     title = _one_line("".join(parser.title_parts)) or _one_line("".join(parser.h1_parts))
     return text, title
 
@@ -429,6 +468,7 @@ def _one_line(text: str) -> str | None:
 
 _MD_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _MD_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_MD_SETEXT_H1 = re.compile(r"^ {0,3}=+[ \t]*$")
 _MD_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _MD_LINK_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S+.*$")
 _MD_QUOTE = re.compile(r"^ {0,3}(?:>[ \t]?)+")
@@ -458,6 +498,10 @@ def markdown_to_text(text: str) -> tuple[str, str | None]:
             line = heading.group(2) or ""
             if title is None and len(heading.group(1)) == 1 and line.strip():
                 title = line.strip()
+        elif _MD_SETEXT_H1.match(line) and lines and lines[-1].strip():
+            line = ""  # the underline of a "Title\n=====" heading
+            if title is None:
+                title = lines[-1].strip()
         elif _MD_FENCE.match(line) or _MD_RULE.match(line) or _MD_LINK_DEF.match(line):
             line = ""
         else:
@@ -579,7 +623,7 @@ def _read_file(
     try:
         text, _ = decode_bytes(data, encoding=encoding)
     except DecodeError as e:
-        return Problem(shown, str(e), _line_at(data, e.offset))
+        return Problem(shown, str(e), e.line)
     text = _unify_newlines(text)
     if not text.strip():
         return Problem(shown, "empty file: only whitespace")
@@ -602,11 +646,21 @@ def _unify_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _line_at(data: bytes, offset: int | None) -> int | None:
-    """Return the 1-based line holding byte ``offset`` (for ASCII-compatible encodings)."""
-    if offset is None:
-        return None
-    return data.count(b"\n", 0, offset) + 1
+def _line_at(data: bytes, offset: int, encoding: str) -> int:
+    """Return the 1-based line holding byte ``offset`` of ``data`` in ``encoding``."""
+    if encoding in ("utf-16", "utf-32"):  # byte order from the BOM, little-endian without one
+        big = data.startswith((codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE))
+        encoding += "-be" if big else "-le"
+    newline = _WIDE_NEWLINES.get(encoding, b"\n")
+    return data.count(newline, 0, offset) + 1
+
+
+_WIDE_NEWLINES = {
+    "utf-16-le": "\n".encode("utf-16-le"),
+    "utf-16-be": "\n".encode("utf-16-be"),
+    "utf-32-le": "\n".encode("utf-32-le"),
+    "utf-32-be": "\n".encode("utf-32-be"),
+}
 
 
 def _first_long_line(text: str, limit: int) -> int | None:
@@ -639,15 +693,15 @@ def _read_jsonl(path: Path, shown: str, encoding: str | None, max_line_chars: in
             yield Problem(shown, "empty file: no rows")
             return
         try:
-            file_encoding = encoding if encoding is not None else _detect_sample(sample)
-            codecs.lookup(file_encoding)
-        except (DecodeError, LookupError) as e:
-            yield Problem(shown, f"{e}" if isinstance(e, DecodeError) else f"unknown encoding {encoding!r}")
+            file_encoding = _codec(encoding) if encoding is not None else _detect_sample(sample)
+        except DecodeError as e:
+            yield Problem(shown, str(e), e.line)
             return
         fh.seek(0)
         seen: dict[str, int] = {}
         empty = True
-        for number, line, error in _lines(fh, file_encoding, max_line_chars):
+        why = f"encoding {encoding!r} was forced" if encoding is not None else "as detected from the first rows"
+        for number, line, error in _lines(fh, file_encoding, why, max_line_chars):
             if error is not None:
                 empty = False
                 yield Problem(shown, error, number)
@@ -694,11 +748,11 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def _lines(fh: IO[bytes], encoding: str, max_line_chars: int) -> Iterator[tuple[int, str, str | None]]:
+def _lines(fh: IO[bytes], encoding: str, why: str, max_line_chars: int) -> Iterator[tuple[int, str, str | None]]:
     """Yield ``(line number, text, error)`` for each line, never holding more than one line."""
     name = codecs.lookup(encoding).name
     if name.startswith(("utf-16", "utf-32")):
-        yield from _wide_lines(fh, encoding, max_line_chars)
+        yield from _wide_lines(fh, encoding, why, max_line_chars)
         return
     if name == "utf-8":
         name = "utf-8-sig"  # JSON may start with a BOM; only the first line can have one
@@ -722,7 +776,7 @@ def _lines(fh: IO[bytes], encoding: str, max_line_chars: int) -> Iterator[tuple[
             line = raw.decode(name if number == 1 else name.removesuffix("-sig"))
         except UnicodeDecodeError as e:
             bad = raw[e.start:e.start + 1].hex()
-            yield number, "", f"not valid {_label(encoding)}: cannot decode byte 0x{bad} at column {e.start + 1}"
+            yield number, "", f"not valid {_label(encoding)} ({why}): cannot decode byte 0x{bad} at byte {e.start + 1} of the line"
             continue
         line = line.rstrip("\r\n")
         if len(line) > max_line_chars:
@@ -731,7 +785,7 @@ def _lines(fh: IO[bytes], encoding: str, max_line_chars: int) -> Iterator[tuple[
         yield number, line, None
 
 
-def _wide_lines(fh: IO[bytes], encoding: str, max_line_chars: int) -> Iterator[tuple[int, str, str | None]]:
+def _wide_lines(fh: IO[bytes], encoding: str, why: str, max_line_chars: int) -> Iterator[tuple[int, str, str | None]]:
     """Yield the lines of a UTF-16/32 file; a decoding error ends the file (its bytes cannot be resynchronized)."""
     reader = io.TextIOWrapper(fh, encoding=encoding, errors="strict", newline="\n")
     number = 0
@@ -754,7 +808,7 @@ def _wide_lines(fh: IO[bytes], encoding: str, max_line_chars: int) -> Iterator[t
                 continue
             yield number, line, None
     except UnicodeDecodeError as e:
-        yield number + 1, "", f"not valid {_label(encoding)}: {e.reason}; rest of the file skipped"
+        yield number + 1, "", f"not valid {_label(encoding)} ({why}): {e.reason}; rest of the file skipped"
     finally:
         reader.detach()  # the caller's ``with`` closes the file
 

@@ -70,6 +70,17 @@ def test_decode_round_trip(text, codec, family):
     assert _family(name) == family
 
 
+def test_decode_falls_back_when_the_best_guess_breaks_later():
+    # The first 64 KiB are Big5 (which scores best there), then comes a GBK-only byte
+    # sequence: Big5 cannot decode the whole file, GB18030 can, so it is used.
+    head = "Daxing union 2020: 為職工送溫暖\n" * 3000
+    data = head.encode("big5") + "丂".encode("gbk")  # GBK lead byte 0x81: not Big5
+    assert len(head.encode("big5")) > 64 * 1024
+    text, name = decode_bytes(data)
+    assert name == "gb18030"
+    assert text == data.decode("gb18030")
+
+
 def test_decode_strips_bom_and_reports_it():
     text, name = decode_bytes(codecs.BOM_UTF8 + SIMPLIFIED.encode("utf-8"))
     assert text == SIMPLIFIED
@@ -115,11 +126,23 @@ def test_decode_errors(data, forced, fragment):
         decode_bytes(data, encoding=forced)
 
 
-def test_decode_error_names_the_offset():
-    data = "第一行\n".encode("utf-8") + "第二行".encode("gbk")
+@pytest.mark.parametrize(
+    ("data", "forced", "offset", "line"),
+    [
+        ("第一行\n".encode("utf-8") + "第二行".encode("gbk"), "utf-8", 10, 2),
+        ("第一行\n".encode("utf-8") + "第二行".encode("gbk"), None, 10, 2),
+        ("甲\n乙\n丙".encode("gbk") + b"\xff", "gbk", 8, 3),
+        # Offsets count from the start of the file, BOM included; lines count UTF-16 line breaks.
+        (codecs.BOM_UTF16_LE + "第一行\n第二行".encode("utf-16-le") + b"\x00\xd8" + b"x\x00", None, 16, 2),
+        (codecs.BOM_UTF16_BE + "一\n二\n三".encode("utf-16-be") + b"\xdc\x00", "utf-16", 12, 3),
+        (b"abc\ndef\n\x00\x01\x02", None, 8, 3),
+    ],
+)
+def test_decode_error_locates_the_bad_byte(data, forced, offset, line):
     with pytest.raises(ingest.DecodeError) as info:
-        decode_bytes(data, encoding="utf-8")
-    assert info.value.offset == len("第一行\n".encode("utf-8"))
+        decode_bytes(data, encoding=forced)
+    assert (info.value.offset, info.value.line) == (offset, line)
+    assert f"offset {offset}" in str(info.value)
 
 
 # --------------------------------------------------------------------------- markup
@@ -138,6 +161,12 @@ HTML_CASES = [
     ("<ul><li>甲</li><li>乙</li></ul><table><tr><td>丙</td></tr><tr><td>丁</td></tr></table>", "甲\n乙\n丙\n丁", None),
     ("<p>为职工<b>送</b>温暖</p><section>节日&#x95EE;候</section>", "为职工送温暖\n节日问候", None),
     ("<article><h2>二级</h2><p>段</p></article>", "二级\n段", None),
+    # Source indentation is layout; an ideographic-space paragraph indent is text.
+    ("<div>\n    <p>\n      郭金江慰问\n    </p>\n    <p>\u3000\u3000送温暖 </p>\n</div>", "郭金江慰问\n\u3000\u3000送温暖", None),
+    ("<p>甲</p>\n<p>\n  乙</p>", "甲\n乙", None),
+    ("<p>第一行\n第二行</p>", "第一行\n第二行", None),  # line breaks inside a block are kept for normalize
+    ("<pre>  甲\n  乙</pre>", "甲\n  乙", None),
+    ("<p>郭<b>金江</b> 慰问</p>", "郭金江 慰问", None),
 ]
 
 
@@ -155,6 +184,8 @@ MARKDOWN_CASES = [
     ("> 引用的话\n- 列表项\n* 另一项", "引用的话\n列表项\n另一项", None),
     ("```\ncode_here\n```\n---\n正文", "\ncode_here\n\n\n正文", None),
     ("snake_case_name 与 `代码`", "snake_case_name 与 代码", None),
+    ("大兴区总工会\n======\n正文\n# 后来的标题", "大兴区总工会\n\n正文\n后来的标题", "大兴区总工会"),
+    ("不是标题\n\n===\n", "不是标题\n\n===\n", None),
 ]
 
 
@@ -289,6 +320,16 @@ def test_jsonl_encodings(tmp_path, codec):
     rows = [{"id": f"r{i}", "text": f"为职工送温暖{i}"} for i in range(3)]
     _write(tmp_path / "x.jsonl", _jsonl(rows), codec)
     assert [d.text for d in iter_documents([tmp_path / "x.jsonl"])] == [r["text"] for r in rows]
+
+
+def test_jsonl_forced_encoding(tmp_path):
+    rows = [{"id": f"r{i}", "text": f"为职工送温暖{i}"} for i in range(2)]
+    _write(tmp_path / "x.jsonl", _jsonl(rows), "gbk")
+    assert [d.text for d in iter_documents([tmp_path / "x.jsonl"], encoding="GBK")] == [r["text"] for r in rows]
+    problems = list(iter_documents([tmp_path / "x.jsonl"], base=tmp_path, encoding="utf-8"))
+    assert [(p.line, "encoding 'utf-8' was forced" in p.message) for p in problems] == [(1, True), (2, True)]
+    [problem] = iter_documents([tmp_path / "x.jsonl"], base=tmp_path, encoding="klingon")
+    assert str(problem).startswith("x.jsonl: unknown encoding 'klingon'")
 
 
 def test_jsonl_big5(tmp_path):
