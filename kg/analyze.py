@@ -75,7 +75,7 @@ ROLES = (
 )
 
 #: A node linked to more than this share of the view's events is a hub (and at least HUB_MIN_DEGREE).
-HUB_SHARE = 0.2
+HUB_SHARE = 0.05
 HUB_MIN_DEGREE = 25
 
 

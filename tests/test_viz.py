@@ -238,3 +238,26 @@ def test_cli_viz_writes_page_and_reports_errors(example_graph, tmp_path):
     assert r.exit_code == 1 and "unknown view" in r.output
     r = runner.invoke(app, ["viz", str(tmp_path / "missing.ttl"), "-o", str(out)])
     assert r.exit_code == 1 and "missing.ttl" in r.output
+
+
+def test_reads_the_store_like_a_file(example_graph, example_rdf, tmp_path, monkeypatch):
+    from rdflib.namespace import RDF as _RDF
+
+    from kg.store import ArticleGraph, open_store, update_articles
+
+    art = next(iter(example_rdf.subjects(_RDF.type, KGO.Article)))
+    store = open_store(tmp_path / "output" / "store")
+    update_articles(store, [ArticleGraph(str(art), str(example_rdf.value(art, KGO.contentHash)),
+                                         str(example_rdf.value(art, KGO.sourcePath)), example_rdf)])
+    del store
+    from_store = viz_graph(tmp_path / "output" / "store")
+    from_file = viz_graph(example_graph)
+    assert [n["id"] for n in from_store.nodes] == [n["id"] for n in from_file.nodes]
+    assert from_store.generate_html() == from_file.generate_html()
+    # with no GRAPH, kg viz and kg stats read the default store output/store
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(app, ["viz", "-o", "default.html"])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "default.html").read_text(encoding="utf-8") == from_file.generate_html()
+    r = CliRunner().invoke(app, ["stats", "--json"])
+    assert r.exit_code == 0, r.output
