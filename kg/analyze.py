@@ -272,19 +272,6 @@ class Index:
             bits.append(attrs["date"])
         ent.label = " ".join(bits)
 
-    def find(self, name: str, nodes: Iterable[str]) -> list[str]:
-        """Return the nodes among ``nodes`` whose label equals ``name``, else an alias, else contains it."""
-        nodes = [n for n in nodes if n in self.entities]
-        for test in (
-            lambda e: e.label == name,
-            lambda e: name in e.aliases,
-            lambda e: name in e.label or any(name in a for a in e.aliases),
-        ):
-            hits = sorted(n for n in nodes if test(self.entities[n]))
-            if hits:
-                return hits
-        return []
-
 
 def _amount_text(g: rdflib.Graph, a, count: float | None) -> tuple[str, float]:
     """A readable amount (救助金 51,000元) and its contribution to a total in yuan."""
@@ -523,20 +510,16 @@ def query_view(g: rdflib.Graph | Index, query: str) -> nx.DiGraph:
     A SELECT is read as node pairs: the first two variables bound to IRIs are the
     ends of an edge, a third variable (if any) its label.
 
-    ``query`` is the query text or the path of a file holding it.
+    ``query`` is SPARQL text, a .rq file, or the name of a query in queries/ (defaults bound).
 
     Raises:
         QueryError: the query does not parse, fails, or is an ASK.
     """
     idx = g if isinstance(g, Index) else Index(g)
-    text = query
-    if "\n" not in query and len(query) < 4096:
-        p = Path(query)
-        if p.suffix in (".rq", ".sparql") or p.is_file():
-            if not p.is_file():
-                raise QueryError(f"{p}: no such query file")
-            text = p.read_text(encoding="utf-8")
     from kg.ontology import PREFIXES
+    from kg.query import bind_params, resolve_query
+
+    text = bind_params(resolve_query(query))  # a named query (queries/*.rq), a .rq file or SPARQL text
 
     try:
         result = idx.g.query(text, initNs=dict(PREFIXES))
@@ -573,23 +556,38 @@ def query_view(g: rdflib.Graph | Index, query: str) -> nx.DiGraph:
                 else:
                     G.add_edge(u, v, rel=pname, label=pname, weight=1.0, amount=0.0)
     elif result.type == "SELECT":
-        names = [str(v) for v in result.vars]
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for iri, e in idx.entities.items():
+            by_label[e.label].append(iri)
+
+        def node_for(term) -> str:
+            if isinstance(term, (URIRef, BNode)):
+                return ensure(term)
+            text = str(term)
+            hits = by_label.get(text, [])
+            if len(hits) == 1:  # named queries return labels: draw the entity they name
+                return ensure(URIRef(hits[0]))
+            key = f"text:{text}"
+            if key not in G:
+                G.add_node(key, **_node_attrs(Entity(key, "other", "", text)))
+            return key
+
         for row in result:
-            terms = [row[v] for v in result.vars]
-            nodes = [t for t in terms if isinstance(t, (URIRef, BNode))]
-            if len(nodes) < 2:
-                if nodes:
-                    ensure(nodes[0])
+            terms = [t for t in (row[v] for v in result.vars) if t is not None]
+            iris = [t for t in terms if isinstance(t, (URIRef, BNode))]
+            ends = iris[:2] if len(iris) >= 2 else terms[:2]
+            if len(ends) < 2:
+                if ends:
+                    node_for(ends[0])
                 continue
-            u, v = ensure(nodes[0]), ensure(nodes[1])
-            rest = [str(t) for t in terms if t is not None and t not in nodes[:2]]
-            label = "、".join(rest)
+            u, v = node_for(ends[0]), node_for(ends[1])
+            rest = [t for t in terms if t not in ends]
+            label = "、".join(str(t) for t in rest)
+            weight = next((n for n in (_num(t) for t in rest if isinstance(t, Literal)) if n is not None), 1.0)
             if G.has_edge(u, v):
-                G.edges[u, v]["weight"] += 1.0
+                G.edges[u, v]["weight"] += weight
             else:
-                G.add_edge(u, v, rel="pair", label=label, weight=1.0, amount=0.0)
-        if not G and names:
-            pass
+                G.add_edge(u, v, rel="pair", label=label, weight=float(weight), amount=0.0)
     else:
         raise QueryError(f"a {result.type} query gives no nodes to draw; use CONSTRUCT or a SELECT of node pairs")
     _mark_hubs(G, max(1, sum(1 for _, k in G.nodes(data="kind") if k == "event")))

@@ -316,7 +316,7 @@ def draw(G: nx.Graph, *, heading: str = "", max_nodes: int | None = DEFAULT_MAX_
             "from": u,
             "to": v,
             "title": f"{G.nodes[u].get('label', u)} → {G.nodes[v].get('label', v)}\n{label}" + (f"（{int(weight)}）" if weight > 1 else ""),
-            "width": round(1.0 + math.log2(weight), 2) if weight >= 1 else 1.0,
+            "width": round(min(8.0, 1.0 + math.log2(weight)), 2) if weight >= 1 else 1.0,
             "hub": is_hub,
         }
         if view != "events" and label and not big:

@@ -215,6 +215,9 @@ def test_query_view_select_pairs_and_construct(example_rdf, tmp_path):
     rq.write_text("CONSTRUCT { ?m org:member ?p } WHERE { ?m org:member ?p }", encoding="utf-8")
     C = analyze.query_view(example_rdf, str(rq))
     assert C.number_of_edges() == len(set(example_rdf.subject_objects(URIRef("http://www.w3.org/ns/org#member"))))
+    # a named query from queries/ that returns labels, not IRIs: the labels are looked up as entities
+    N = analyze.query_view(example_rdf, "officials_together")
+    assert "郭金江" in {a["label"] for _, a in N.nodes(data=True) if a["kind"] == "person"}
     with pytest.raises(QueryError):
         analyze.query_view(example_rdf, "ASK { ?s ?p ?o }")
     with pytest.raises(QueryError):
