@@ -165,10 +165,17 @@ def _detect_utf16(data: bytes) -> tuple[str, str] | None:
 
 def _codec(encoding: str) -> str:
     """Return the codec to read a forced ``encoding`` with; GBK and GB2312 are read as GB18030, their superset."""
+    unknown = f"unknown text encoding {encoding!r}; use a Python codec name such as utf-8, gbk or big5"
     try:
         name = codecs.lookup(encoding).name
-    except LookupError as e:
-        raise DecodeError(f"unknown encoding {encoding!r}; use a Python codec name such as utf-8, gbk or big5") from e
+    except (LookupError, ValueError) as e:  # ValueError: a NUL or a surrogate in the name
+        raise DecodeError(unknown) from e
+    try:
+        b"a".decode(name, "ignore")
+    except UnicodeError:
+        pass  # a text codec that cannot decode even this ("undefined"); reading will say so
+    except LookupError as e:  # not a text encoding: base64, zlib, rot13
+        raise DecodeError(unknown) from e
     if name.replace("_", "-") in _GB_ALIASES or encoding.lower() in _GB_ALIASES:
         return "gb18030"
     return name
@@ -198,6 +205,8 @@ def _strict(data: bytes, encoding: str, why: str, start: int = 0) -> str:
             offset,
             _line_at(data, offset, encoding),
         ) from e
+    except UnicodeError as e:  # a codec that fails without saying where, like "undefined"
+        raise DecodeError(f"not valid {_label(encoding)} ({why}): {e}") from e
 
 
 def _detect_legacy(data: bytes, utf8_error: UnicodeDecodeError | None) -> tuple[str, str]:
@@ -778,6 +787,9 @@ def _lines(fh: IO[bytes], encoding: str, why: str, max_line_chars: int) -> Itera
             bad = raw[e.start:e.start + 1].hex()
             yield number, "", f"not valid {_label(encoding)} ({why}): cannot decode byte 0x{bad} at byte {e.start + 1} of the line"
             continue
+        except UnicodeError as e:
+            yield number, "", f"not valid {_label(encoding)} ({why}): {e}"
+            continue
         line = line.rstrip("\r\n")
         if len(line) > max_line_chars:
             yield number, "", f"line longer than {max_line_chars:,} characters (max_line_chars)"
@@ -807,8 +819,9 @@ def _wide_lines(fh: IO[bytes], encoding: str, why: str, max_line_chars: int) -> 
                 yield number, "", f"line longer than {max_line_chars:,} characters (max_line_chars)"
                 continue
             yield number, line, None
-    except UnicodeDecodeError as e:
-        yield number + 1, "", f"not valid {_label(encoding)} ({why}): {e.reason}; rest of the file skipped"
+    except UnicodeError as e:
+        reason = e.reason if isinstance(e, UnicodeDecodeError) else str(e)
+        yield number + 1, "", f"not valid {_label(encoding)} ({why}): {reason}; rest of the file skipped"
     finally:
         reader.detach()  # the caller's ``with`` closes the file
 

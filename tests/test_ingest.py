@@ -114,7 +114,9 @@ def test_decode_forced(data, forced, expected):
     [
         ("为职工送温暖".encode("gbk"), "utf-8", "not valid UTF-8"),
         ("為職工送溫暖".encode("gbk"), "big5", "not valid BIG5"),
-        (b"abc", "no-such-codec", "unknown encoding 'no-such-codec'"),
+        (b"abc", "no-such-codec", "unknown text encoding 'no-such-codec'"),
+        (b"abc", "base64", "unknown text encoding 'base64'"),
+        (b"abc", "undefined", "not valid UNDEFINED"),
         (b"\x00\x01\x02\x03\x04\x05abc", None, "binary file"),
         (bytes(range(1, 32)) * 4, None, "binary file"),
         (b"\x81\xff\xfe\x80\x00\x81", None, "binary file"),
@@ -329,7 +331,7 @@ def test_jsonl_forced_encoding(tmp_path):
     problems = list(iter_documents([tmp_path / "x.jsonl"], base=tmp_path, encoding="utf-8"))
     assert [(p.line, "encoding 'utf-8' was forced" in p.message) for p in problems] == [(1, True), (2, True)]
     [problem] = iter_documents([tmp_path / "x.jsonl"], base=tmp_path, encoding="klingon")
-    assert str(problem).startswith("x.jsonl: unknown encoding 'klingon'")
+    assert str(problem).startswith("x.jsonl: unknown text encoding 'klingon'")
 
 
 def test_jsonl_big5(tmp_path):

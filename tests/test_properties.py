@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kg.errors import InputError
-from kg.ingest import decode_bytes, html_to_text, markdown_to_text
+from kg.ingest import decode_bytes, html_to_text, iter_documents, markdown_to_text
+from kg.model import Document, Problem
 
 # deadline=None: the first call builds the character tables, and charset-normalizer is slow on odd bytes.
 PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -22,7 +23,15 @@ NEWS_CHARS = st.sampled_from(
     "元万件袋米面油，。、；：！？“”（）《》 0123456789ABCxyz\n"
 )
 NEWS = st.text(NEWS_CHARS, min_size=20, max_size=400).filter(lambda t: not t.isascii())
-FORCED = st.sampled_from(["utf-8", "utf-8-sig", "gbk", "gb18030", "big5", "utf-16", "utf-16-be", "latin-1", "ascii"])
+# Real encodings, odd codecs (not text encodings, failing without a position, EBCDIC) and arbitrary names.
+FORCED = st.one_of(
+    st.sampled_from([
+        "utf-8", "utf-8-sig", "gbk", "gb18030", "big5", "utf-16", "utf-16-be", "utf-32", "latin-1", "ascii",
+        "base64", "rot13", "zlib", "undefined", "idna", "punycode", "unicode_escape", "utf-7", "hz", "cp037",
+    ]),
+    # Surrogates break codecs.lookup; st.text() never draws them, so lists of characters.
+    st.lists(st.characters() | st.characters(categories=["Cs"]), max_size=12).map("".join),
+)
 
 
 # --------------------------------------------------------------------------- decode_bytes
@@ -51,6 +60,15 @@ def test_forced_decode_only_raises_input_error(data, encoding):
     except InputError:
         return
     assert isinstance(text, str)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=300), FORCED, st.sampled_from(["a.txt", "a.html", "a.md", "a.jsonl"]))
+def test_iter_documents_never_raises(tmp_path_factory, data, encoding, name):
+    path = tmp_path_factory.mktemp("in") / name
+    path.write_bytes(data)
+    for item in iter_documents([path], encoding=encoding, base=path.parent, max_line_chars=50):
+        assert isinstance(item, (Document, Problem))
 
 
 @PROPERTY
