@@ -314,6 +314,7 @@ def _node_attrs(ent: Entity) -> dict:
         attrs[k] = str(ent.attrs.get(k, ""))
     attrs["total"] = float(ent.attrs.get("total", 0.0))
     attrs["area"] = ""
+    attrs["roles"] = ""
     attrs["hub"] = False
     return attrs
 
@@ -351,6 +352,11 @@ def event_view(g: rdflib.Graph | Index, *, area_levels: Iterable[str] = AREA_LEV
                 else:
                     G.add_edge(ev, ent.iri, role=role, label=ROLE_NAMES[role], weight=1.0, amount=0.0)
         G.nodes[ev]["area"] = "、".join(sorted(set(areas)))
+        by_role: dict[str, list[str]] = defaultdict(list)
+        for _, v, a in G.out_edges(ev, data=True):
+            for r in a["role"].split(","):
+                by_role[r].append(G.nodes[v]["label"])
+        G.nodes[ev]["roles"] = "；".join(f"{ROLE_NAMES[r]}：{'、'.join(by_role[r])}" for r, _ in ROLES if r in by_role)
     _mark_hubs(G, len(events))
     return _sorted_copy(G)
 

@@ -209,6 +209,7 @@ def tooltip(attrs: dict, degree: int) -> str:
         ("level", "行政级别"),
         ("date", "日期"),
         ("area", "地区"),
+        ("roles", "角色"),
         ("amounts", "金额"),
         ("goods", "物资"),
         ("status", "状态"),

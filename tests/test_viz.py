@@ -115,9 +115,15 @@ def test_safe_json_escapes_what_ends_a_script(value, forbidden):
     assert json.loads(text) == {"k": value}
 
 
-def test_hostile_text_never_appears_as_markup():
+@pytest.mark.parametrize("focus_on", [None, "张"])
+def test_hostile_text_never_appears_as_markup(focus_on):
     G = analyze.event_view(hostile_graph())
+    for n in G:  # hub and focus labels are also written into the page's notes
+        G.nodes[n]["hub"] = G.nodes[n]["kind"] == "group"
+    if focus_on:
+        G = analyze.focus(G, focus_on, 2)
     html = draw(G).generate_html()
+    assert "枢纽节点" in html and (not focus_on or "焦点" in html)
     data = html.split('id="kg-data">', 1)[1].split("</script>", 1)[0]
     for s in HOSTILE:
         assert s not in html
