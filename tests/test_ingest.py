@@ -409,6 +409,8 @@ def test_bad_files_in_a_folder_with_good_ones(tmp_path):
         "blank.md": (b" \n\t\r\n", None, "empty file"),
         "binary.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), 3, "binary file: NUL byte"),
         "controls.txt": (bytes(range(1, 9)) * 20, None, "binary file"),
+        "undecodable.txt": (b"first line\n" + b"\x80\xff" * 50, 2, "cannot detect the text encoding"),
+        "noisy.jsonl": (b'{"id": "r1", "text": "\xe7\x94\xb2"}\n[1]\n', 2, "row is a JSON array"),
         "long.txt": (("短行\n" + "长" * 50 + "\n短行").encode("utf-8"), 2, "line longer than 40 characters"),
         "scripts.html": ("<script>只有脚本</script>".encode("utf-8"), None, "no text"),
         "rows.jsonl": (b'{"id": "r1", "title": "t"}\n', 1, "missing field 'text' (fields: id, title)"),
@@ -416,8 +418,9 @@ def test_bad_files_in_a_folder_with_good_ones(tmp_path):
     for name, (data, _, _) in bad.items():
         _write(tmp_path / "bad" / name, data)
     items = list(iter_documents([tmp_path], base=tmp_path, max_line_chars=40))
-    assert [d.source_path for d in _docs(items)] == ["good1.txt", "sub/good2.txt", "sub/good3.txt"]
-    assert [d.text for d in _docs(items)] == [text for text, _ in good.values()]
+    # The good row of a JSONL file with a bad row is a good document too.
+    assert [d.source_path for d in _docs(items)] == ["bad/noisy.jsonl#r1", "good1.txt", "sub/good2.txt", "sub/good3.txt"]
+    assert [d.text for d in _docs(items)] == ["甲"] + [text for text, _ in good.values()]
     problems = {p.path: p for p in _problems(items)}
     assert sorted(problems) == sorted(f"bad/{name}" for name in bad)
     for name, (_, line, fragment) in bad.items():
