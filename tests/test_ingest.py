@@ -5,6 +5,7 @@ import codecs
 import inspect
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -124,7 +125,7 @@ def test_decode_forced(data, forced, expected):
     ],
 )
 def test_decode_errors(data, forced, fragment):
-    with pytest.raises(InputError, match=fragment.replace("(", r"\(")):
+    with pytest.raises(InputError, match=re.escape(fragment)):
         decode_bytes(data, encoding=forced)
 
 
