@@ -19,7 +19,6 @@ and GEXF as is. Node order, attribute values and metrics are deterministic.
 """
 from __future__ import annotations
 
-import math
 import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import ORG, PROV, RDF, RDFS, SKOS
 
-from kg.errors import InputError, KGError, QueryError
+from kg.errors import InputError, KGError, QueryError, StoreError
 from kg.ontology import KGO, SDO
 
 VIEWS = ("events", "projected")
@@ -87,35 +86,23 @@ class ViewError(KGError):
 
 
 def load_graph(source: str | os.PathLike | None = None) -> rdflib.Graph:
-    """Load a graph file (.ttl .nt .jsonld .trig .nq), or the on-disk store when ``source`` is a store or None.
+    """Load a graph file (.ttl .nt .jsonld .trig .nq) or a store directory; None reads the default store output/store.
 
     Raises:
         InputError: the file is missing or does not parse.
         StoreError: the store cannot be opened.
     """
-    try:
-        from kg import store as kstore
-    except ImportError:  # the store module is optional for reading plain files
-        kstore = None
+    from kg import store as kstore
+
     if source is None:
-        if kstore is None:
-            raise InputError("no graph given and no store available: pass a graph file")
-        source = kstore.DEFAULT_STORE
+        try:
+            return kstore.to_rdflib(kstore.open_store(kstore.DEFAULT_STORE, read_only=True))
+        except StoreError as e:
+            raise StoreError(f"{e} (or pass a graph file: kg viz GRAPH, kg stats GRAPH)") from e
     path = Path(source)
     if path.is_dir():
-        if kstore is None:
-            raise InputError(f"{path}: is a directory, not a graph file")
         return kstore.to_rdflib(kstore.open_store(path, read_only=True))
-    if not path.is_file():
-        raise InputError(f"{path}: no such graph file")
-    if kstore is not None:
-        return kstore.to_rdflib(kstore.load_graph_file(path))
-    g = rdflib.Graph()
-    try:
-        g.parse(str(path))
-    except Exception as e:  # rdflib raises many unrelated types for bad input
-        raise InputError(f"{path}: cannot read graph: {e}") from e
-    return g
+    return kstore.to_rdflib(kstore.load_graph_file(path))
 
 
 # --------------------------------------------------------------------------- entity index

@@ -41,6 +41,7 @@ CATEGORIES = (
     + [(f"org:{c}", f"{name} organization", col, "square") for (c, name), col in zip(
         ORG_CLASSES,
         ("#1f77b4", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f", "#6baed6"),
+        strict=True,
     )]
     + [("org:Organization", "其他组织 organization", "#393b79", "square")]
     + [("place", "地点 place", "#2ca02c", "triangle")]
@@ -140,7 +141,7 @@ def layout(G: nx.Graph, seed: int = 1) -> dict[str, tuple[float, float]]:
         span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
         # ~90 px between neighbours whatever the size of the view
         radius = 200.0 + 60.0 * math.sqrt(len(core))
-        for n, (x, y) in zip(core, coords):
+        for n, (x, y) in zip(core, coords, strict=True):
             pos[n] = (round((x - cx) / span * 2 * radius), round((y - cy) / span * 2 * radius))
     for k, n in enumerate(n for n in nodes if n not in pos):
         around = [pos[m] for m in U.neighbors(n) if m in pos]

@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
             path.write_text(html, encoding="utf-8")
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             requests: list[str] = []
-            page.on("request", lambda r: requests.append(r.url))
+            page.on("request", lambda r, seen=requests: seen.append(r.url))
             t3 = time.perf_counter()
             page.goto(path.as_uri())
             page.wait_for_function("window.kgReady === true", timeout=600_000)

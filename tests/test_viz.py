@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import networkx as nx
 import pytest
 import rdflib
 from rdflib import Literal, URIRef
