@@ -403,3 +403,31 @@ def test_event_evidence_points_into_the_normalized_text():
     for p in ex.posts:
         assert art.text[p.sentence.start:p.sentence.end] == p.sentence.text
         assert 0 <= p.confidence <= 1
+
+
+# ------------------------------------------------------------------ metadata, reporters and captions
+METADATA_ROWS = [
+    ("东湖镇开展送温暖活动\n本报记者 陈志强\n1月20日，东湖镇总工会副主席李红梅走访慰问了困难职工。",
+     {"headline": "东湖镇开展送温暖活动", "authors": [("陈志强", "记者")], "published": None}),
+    ("本报讯（记者 陈志强 通讯员 赵丽娟）1月20日，东湖镇总工会副主席李红梅走访慰问了困难职工。",
+     {"headline": None, "authors": [("陈志强", "记者"), ("赵丽娟", "通讯员")]}),
+    ("时间:2021-01-20\n1月15日，青石镇总工会主席李红梅走访慰问了困难职工。", {"published": "2021-01-20"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), METADATA_ROWS)
+def test_metadata(text, expected):
+    ex = extract(text)
+    got = {"headline": ex.headline, "published": ex.published, "authors": [(a, r) for a, r, _ in ex.authors]}
+    assert {k: got[k] for k in expected} == expected
+    people = {name for kind, name in ex.entities if kind == "person"}
+    assert {a for a, _ in got["authors"]} <= people
+    # a reporter is not an actor of the events
+    assert not any(a in ev.agents for a, _ in got["authors"] for ev in ex.events)
+
+
+def test_photo_caption_names_the_actor():
+    ex = extract("1月20日，东湖镇总工会副主席李红梅走访慰问了困难职工。\n李红梅（右）为困难职工送上慰问金")
+    (caption_event,) = [ev for ev in ex.events if ev.sentence.caption]
+    assert caption_event.agents == ["李红梅"]
+    assert caption_event.groups == [("困难职工", None)]
