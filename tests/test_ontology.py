@@ -277,6 +277,15 @@ def test_every_constraint_has_a_message_naming_its_path(shapes: Graph) -> None:
         assert str(message).startswith(curie + ":"), f"{message!r} does not start with {curie}"
 
 
+def test_every_message_starts_with_a_known_term(ontology: Graph, shapes: Graph) -> None:
+    declared = {URIRef(KGO_NS + name) for name in kgo_subjects(ontology)} | EXTERNAL_TERMS
+    for message in shapes.objects(None, SH.message):
+        match = re.match(r"(\w+):(\w+): ", str(message))
+        assert match, f"message does not start with 'prefix:term: ': {message!r}"
+        namespace = shapes.namespace_manager.store.namespace(match[1])
+        assert namespace is not None and URIRef(namespace + match[2]) in declared, message
+
+
 # ---------------------------------------------------------------------------
 # Validation: one conforming graph, then broken variants of it
 
