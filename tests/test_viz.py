@@ -269,3 +269,22 @@ def test_reads_the_store_like_a_file(example_graph, example_rdf, tmp_path, monke
     assert (tmp_path / "default.html").read_text(encoding="utf-8") == from_file.generate_html()
     r = CliRunner().invoke(app, ["stats", "--json"])
     assert r.exit_code == 0, r.output
+
+
+def test_cli_type_filter_and_cap_default(example_graph, tmp_path):
+    import inspect
+
+    from kg import viz as kviz
+    from kg.cli import viz as viz_command
+
+    assert inspect.signature(viz_command).parameters["max_nodes"].default.default == kviz.DEFAULT_MAX_NODES
+    out = tmp_path / "t.html"
+    r = CliRunner().invoke(app, ["viz", str(example_graph), "-o", str(out), "--view", "projected", "--type", "person,group"])
+    assert r.exit_code == 0, r.output
+    data = out.read_text(encoding="utf-8").split('id="kg-data">', 1)[1].split("</script>", 1)[0]
+    import json
+
+    kinds = {n["kind"] for n in json.loads(data)["nodes"]}
+    assert kinds == {"person", "group"}
+    r = CliRunner().invoke(app, ["viz", str(example_graph), "-o", str(out), "--type", "persons"])
+    assert r.exit_code == 1 and "unknown type persons" in r.output
