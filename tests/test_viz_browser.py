@@ -152,6 +152,12 @@ def test_example_page_offline_search_and_screenshot(browser, tmp_path):
         tip = p.hover_node(selected[0])
         assert "类型：人物" in tip and "大兴区总工会" in tip  # the posts
 
+        # an event with money: type, roles, amount, evidence sentence and source article in its tooltip
+        event = p.page.evaluate("window.kgNodes.get({filter: n => n.kind === 'event' && n.title.includes('金额')})[0].id")
+        tip = p.hover_node(event)
+        for part in ("类型：事件", "角色：", "金额：", "证据：", "来源：", "daxing_songwennuan.txt"):
+            assert part in tip, (part, tip)
+
         # the type filter hides every person
         p.page.click('input[data-cat="person"]')
         hidden = p.page.evaluate("window.kgNodes.get({filter: n => n.kind === 'person'}).every(n => n.hidden)")
