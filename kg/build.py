@@ -143,8 +143,10 @@ def write_graph(ds: Dataset, output: Path) -> int:
         count = len(g)
         if fmt == "nt":
             data = "".join(sorted(line + "\n" for line in g.serialize(format="nt").splitlines() if line.strip()))
+        elif fmt == "json-ld":
+            data = _sorted_jsonld(g.serialize(format="json-ld", auto_compact=True))
         else:
-            data = g.serialize(format=fmt, **({"auto_compact": True} if fmt == "json-ld" else {}))
+            data = g.serialize(format=fmt)
     fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=str(output.parent))
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -157,16 +159,47 @@ def write_graph(ds: Dataset, output: Path) -> int:
     return count
 
 
+def _sorted_jsonld(data: str) -> str:
+    """Return JSON-LD with its nodes sorted by @id (rdflib writes them in set order)."""
+    import json
+
+    def canon(x, key=None):
+        if isinstance(x, dict):
+            return {k: canon(v, k) for k, v in x.items()}
+        if isinstance(x, list):
+            items = [canon(v) for v in x]
+            return items if key == "@list" else sorted(items, key=lambda n: json.dumps(n, sort_keys=True, ensure_ascii=False))
+        return x
+
+    doc = canon(json.loads(data))
+    if isinstance(doc, dict) and isinstance(doc.get("@graph"), list):
+        doc["@graph"].sort(key=lambda n: json.dumps(n, sort_keys=True, ensure_ascii=False))
+    elif isinstance(doc, list):
+        doc.sort(key=lambda n: json.dumps(n, sort_keys=True, ensure_ascii=False))
+    return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
 def _serialize_quads(ds: Dataset, fmt: str) -> str:
+    named = sorted((c for c in ds.graphs() if c.identifier != ds.default_graph.identifier), key=lambda c: c.identifier)
     if fmt == "nquads":
         lines = ds.serialize(format="nquads").splitlines()
         return "".join(sorted(line + "\n" for line in lines if line.strip()))
-    out = bind_prefixes(Dataset())
-    for ctx in sorted((c for c in ds.graphs() if c.identifier != ds.default_graph.identifier), key=lambda c: c.identifier):
-        g = out.graph(ctx.identifier)
+    # TriG: each named graph as sorted Turtle, the graphs in IRI order (rdflib writes them in set order)
+    prefixes, blocks = set(), []
+    for ctx in named:
+        g = bind_prefixes(Graph())
         for t in sorted(ctx):
             g.add(t)
-    return out.serialize(format="trig")
+        body = []
+        for line in g.serialize(format="turtle").splitlines():
+            if line.startswith("@prefix"):
+                prefixes.add(line)
+            elif line.strip():
+                body.append("    " + line)
+            else:
+                body.append("")
+        blocks.append(f"<{ctx.identifier}> {{\n" + "\n".join(body).rstrip() + "\n}\n")
+    return "\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)
 
 
 def build_files(paths, output: Path, jobs: int = 1, encoding: str | None = None, strict: bool = False,

@@ -3,7 +3,7 @@
 Only line breaks and spaces are touched; every other character is kept as written
 (full-width digits, ，), so evidence stays faithful. Paragraphs stay apart as ``\\n``.
 
->>> normalize("盛\\n亚 杰 带 队")
+>>> normalize("盛亚 杰 带 队")
 '盛亚杰带队'
 """
 from __future__ import annotations
@@ -123,6 +123,8 @@ def normalize(raw: str) -> str:
                 current = stripped
             else:
                 current = current + ("" if _wide(current[-1]) or _wide(stripped[0]) else " ") + stripped
+        elif not blank_run and current.rstrip(_SPACES)[-1:] not in END_PUNCT and _word_spans(current, stripped):
+            current = current + stripped  # a word broken across two lines of short text
         else:
             paragraphs.append(current)
             current = stripped

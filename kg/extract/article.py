@@ -302,6 +302,8 @@ def extract(article: Article) -> Extraction:
         tokens = tokens_of(sent)
         places = sent_places.get(sent.start, [])
         # people first, because a name may look like a place (吉林)
+        for p in places:
+            ctx.see(p)  # 镇总工会 after 东湖镇 in the same sentence is 东湖镇总工会
         orgs_raw = find_orgs(s, tokens, sent.start, places, [])
         titles = find_titles(s, orgs_raw, sent.start)
         persons, posts = _people(s, tokens, sent, orgs_raw, titles, ctx, places)
@@ -546,7 +548,7 @@ def _event(ex, sent, c0, clause, persons, orgs, places, groups, money, goods, da
         # remember the subject organization of the story (天桥街道总工会正式启动…活动)
         subj = [canon for o, canon in orgs if c0 <= o.start - sent.start < c1 and o.start - sent.start - c0 < 12
                 and not any(o2 is not o and o2.start <= o.start and o.end <= o2.end for o2, _ in orgs)
-                and s[o.start - sent.start - 1:o.start - sent.start] not in "“\""]
+                and not (o.start > sent.start and s[o.start - sent.start - 1] in "“\"")]
         if subj and "article" not in para_actor:
             para_actor["article"] = ((), tuple(subj[:1]))
         return None
@@ -577,7 +579,7 @@ def _event(ex, sent, c0, clause, persons, orgs, places, groups, money, goods, da
             continue
         if any(p.org == canon and p.sentence is sent for p in ex.posts):
             continue  # the organization of a post is not itself an actor
-        if any(o2 is not o and o2.start <= o.start and o.end <= o2.end for o2, _ in orgs) or s[a - 1:a] in "“\"「":
+        if any(o2 is not o and o2.start <= o.start and o.end <= o2.end for o2, _ in orgs) or (a > 0 and s[a - 1] in "“\"「"):
             continue  # an organization inside another one's name, or a quoted name (a platform, a campaign)
         seg_start = max(s.rfind(ch, 0, a) for ch in "，,；;。：:") + 1
         lead = s[max(seg_start, c0):a]

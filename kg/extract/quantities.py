@@ -12,6 +12,9 @@ _MONEY = re.compile(
     rf"(?P<pre>近|约|超过|逾|共计|共|累计|总计)?(?P<num>{NUM_RE})(?P<more>多|余)?(?P<mult>亿|万|千)?(?P<more2>多|余)?元(?![旦捐])"
     rf"(?:(?P<sep>到|至|-|—|~|～)(?P<num2>{NUM_RE})(?P<more3>多|余)?(?P<mult2>亿|万|千)?元)?"
 )
+_RANGE = re.compile(
+    rf"(?P<num>{NUM_RE})(?P<mult>亿|万|千)?元?(?:到|至|-|—|~|～)(?P<num2>{NUM_RE})(?P<more>多|余)?(?P<mult2>亿|万|千)?元(?![旦捐])"
+)
 _PURPOSE = re.compile(r"(慰问金|救助金|补助金|补助款|应急款|帮扶金|帮扶资金|慰问款|救助款|资金|善款|捐款|奖励金|助学金|帮扶款|专项资金)")
 _PER_PERSON = re.compile(r"(每人|每名|每户|每位|人均|户均|每个)")
 _UNITS = "箱|台|份|袋|桶|件|套|床|条|个|盒|斤|公斤|千克|吨|瓶|包|张|辆|批|双|顶|只|提|壶|册|本|块|桶"
@@ -26,7 +29,28 @@ def find_money(s: str, offset: int) -> list[Span]:
     """Find amounts in yuan: value or min/max, approximate, per person, purpose."""
     f = fold(s)
     out = []
+    ranges = []
+    for m in _RANGE.finditer(f):
+        lo, hi = parse_number(m.group("num")), parse_number(m.group("num2"))
+        if lo is None or hi is None:
+            continue
+        hi_mult = _MULT.get(m.group("mult2") or "", 1)
+        lo *= _MULT.get(m.group("mult") or "", 1) if m.group("mult") else hi_mult
+        hi *= hi_mult
+        if lo >= hi:
+            continue
+        ranges.append((m.start(), m.end()))
+        window = f[max(0, m.start() - 14):m.start()]
+        after = _PURPOSE.match(f, m.end())
+        before = list(_PURPOSE.finditer(window))
+        purpose = after.group(0) if after else (before[-1].group(0) if before else None)
+        text = s[m.start():m.end()]
+        out.append(Span("money", offset + m.start(), offset + m.end(), text, text,
+                        attrs(min=lo, max=hi, approximate=bool(m.group("more")),
+                              per_person=bool(_PER_PERSON.search(window)), purpose=purpose)))
     for m in _MONEY.finditer(f):
+        if any(a <= m.start() < b or a < m.end() <= b for a, b in ranges):
+            continue
         v = parse_number(m.group("num"))
         if v is None:
             continue
