@@ -279,7 +279,8 @@ def measure(name: str, path: Path, jobs: int, workdir: Path, chars: int, label: 
     r.update({"stage": name, "jobs": jobs, "chars": chars, "label": label,
               "load": (load_before + os.getloadavg()[0]) / 2})
     r["cps"] = chars / r["wall_s"]
-    print(f"    {r['wall_s']:.1f} s, {r['cps']:,.0f} chars/s, load {r['load']:.2f}", file=sys.stderr, flush=True)
+    print(f"    {r['wall_s']:.1f} s, {r['cps']:,.0f} chars/s, load {r['load']:.2f}; {json.dumps(r)}",
+          file=sys.stderr, flush=True)
     return r
 
 
@@ -288,16 +289,18 @@ def fmt_mb(v) -> str:
 
 
 def table(rows: list[dict], base: dict[str, float]) -> str:
-    out = ["| measurement | jobs | chars | wall s | chars/s | vs 1 job | vs jieba | CPU s | chars/CPU-s | "
+    out = ["| measurement | jobs | chars | wall s | chars/s | vs 1 job | vs jieba | CPU s | chars/CPU-s | CPU vs jieba | "
            "max RSS parent MB | max RSS worker MB | peak PSS tree MB | load avg |",
-           "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         one = base.get(("1job", r["stage"], r["chars"]))
         speed = f"{one / r['wall_s']:.2f}x" if one and r["jobs"] > 1 else ""
         jb = base.get(("jieba", r["chars"]))
         vs = f"{r['wall_s'] / jb:.2f}x" if jb and r["stage"] != "jieba" else ""
+        jc = base.get(("jieba-cpu", r["chars"]))
+        vsc = f"{r['cpu_s'] / jc:.2f}x" if jc and r["stage"] != "jieba" else ""
         out.append(f"| {r['label']} | {r['jobs']} | {r['chars']:,} | {r['wall_s']:.1f} | {r['cps']:,.0f} | {speed} | "
-                   f"{vs} | {r['cpu_s']:.1f} | {r['chars'] / r['cpu_s']:,.0f} | {fmt_mb(r['rss_self_mb'])} | "
+                   f"{vs} | {r['cpu_s']:.1f} | {r['chars'] / r['cpu_s']:,.0f} | {vsc} | {fmt_mb(r['rss_self_mb'])} | "
                    f"{fmt_mb(r['rss_child_mb']) if r['jobs'] > 1 else ''} | {fmt_mb(r['pss_tree_mb'])} | "
                    f"{r['load']:.2f} |")
     return "\n".join(out)
@@ -365,6 +368,7 @@ def main(argv=None) -> int:
             results.append(r)
             if name == "jieba":
                 base[("jieba", n_chars)] = r["wall_s"]
+                base[("jieba-cpu", n_chars)] = r["cpu_s"]
             elif jobs == 1:
                 base[("1job", name, n_chars)] = r["wall_s"]
             return r
@@ -404,13 +408,14 @@ def main(argv=None) -> int:
     print(table([jb, ex1, ex2, b1, b2], base))
     if scaling:
         print("\n### Cost against input size (1 job)\n")
-        print("| size | chars | extraction s | extraction chars/s | build s | build chars/s | build / chars vs full | "
-              "build max RSS MB | load avg |")
-        print("|---|---|---|---|---|---|---|---|---|")
-        per_char_full = b1["wall_s"] / chars
+        print("| size | chars | extraction s | extraction chars/s | extraction CPU s | build s | build chars/s | "
+              "build CPU s | build CPU per char vs full | build max RSS MB | load avg |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
+        cpu_per_char_full = b1["cpu_s"] / chars
         for name, e, b in scaling + [("full", ex1, b1)]:
-            print(f"| {name} | {e['chars']:,} | {e['wall_s']:.1f} | {e['cps']:,.0f} | {b['wall_s']:.1f} | "
-                  f"{b['cps']:,.0f} | {b['wall_s'] / b['chars'] / per_char_full:.2f} | {fmt_mb(b['rss_self_mb'])} | "
+            print(f"| {name} | {e['chars']:,} | {e['wall_s']:.1f} | {e['cps']:,.0f} | {e['cpu_s']:.1f} | "
+                  f"{b['wall_s']:.1f} | {b['cps']:,.0f} | {b['cpu_s']:.1f} | "
+                  f"{b['cpu_s'] / b['chars'] / cpu_per_char_full:.2f} | {fmt_mb(b['rss_self_mb'])} | "
                   f"{(e['load'] + b['load']) / 2:.2f} |")
 
     speed = ex1["wall_s"] / ex2["wall_s"]
@@ -434,6 +439,11 @@ def main(argv=None) -> int:
     print(f"- full build vs jieba tagging alone: {ratio1:.2f}x with 1 job, {ratio_best:.2f}x with the faster of 1/2 "
           f"jobs (target <= {TARGET_BUILD_VS_JIEBA}x): 1 job {ok(ratio1 <= TARGET_BUILD_VS_JIEBA)}, "
           f"best {ok(ratio_best <= TARGET_BUILD_VS_JIEBA)}")
+    cpu_speed = 2 * ex1["cpu_s"] / ex2["cpu_s"]
+    print(f"- with two free cores the 2-job extraction could at best reach 2 x CPU(1 job) / CPU(2 jobs) = "
+          f"{cpu_speed:.2f}x (the CPU time the second job adds: {ex2['cpu_s'] - ex1['cpu_s']:+.1f} s)")
+    print(f"- CPU time, full build vs jieba tagging: {b1['cpu_s'] / jb['cpu_s']:.2f}x (1 job), "
+          f"{b2['cpu_s'] / jb['cpu_s']:.2f}x (2 jobs)")
     print(f"- peak memory: {pss:,.0f} MB PSS of the process tree, {peak:,.0f} MB counting parent RSS + jobs x "
           f"worker RSS (target < {TARGET_PEAK_MB} MB): {ok(peak < TARGET_PEAK_MB)}")
     return 0
