@@ -110,7 +110,9 @@ class Extraction:
             ent = self.entities[key] = Entity(kind, name, **kw)
         else:
             for k, v in kw.items():
-                if v is not None and getattr(ent, k) in (None, (), True):
+                if k == "mentioned":
+                    ent.mentioned = ent.mentioned or v
+                elif v is not None and getattr(ent, k) in (None, ()):
                     setattr(ent, k, v)
         if surface and surface != name:
             ent.surfaces.add(surface)
@@ -171,9 +173,15 @@ def _authors(ex: Extraction, tokens_of) -> list[tuple[str, str, Sentence]]:
     # a closing byline in parentheses: (义桥煤矿 徐东宁)
     tail = ex.article.sentences[-3:] if ex.article.sentences else ()
     for sent in tail:
-        m = re.fullmatch(r"[（(][\u4e00-\u9fff]{2,12}\s([\u4e00-\u9fff]{2,3})[)）]", sent.text)
-        if m and m.group(1)[:1] in lexicon.surnames():
-            out.append((m.group(1), "通讯员", sent))
+        m = re.fullmatch(r"[（(]([\u4e00-\u9fff]{4,15})[)）]", sent.text)
+        if not m:
+            continue
+        inner = m.group(1)
+        for k in (3, 2):
+            name, prefix = inner[-k:], inner[:-k]
+            if name[:1] in lexicon.surnames() and any(prefix.endswith(suf) for suf in lexicon.org_suffixes()):
+                out.append((name, "通讯员", sent))
+                break
     seen, uniq = set(), []
     for name, role, sent in out:
         if name not in seen:
@@ -293,6 +301,14 @@ def extract(article: Article) -> Extraction:
     para_date: dict[int, tuple] = {}
     authors = _authors(ex, tokens_of)
     author_names = {a[0] for a in authors}
+    for name in author_names:
+        people_seen.setdefault(name, "author")
+    for sent in article.sentences:  # names after titles anywhere in the article block places (市政协主席吉林)
+        if sent.paragraph not in skip_para:
+            for a, b, w in find_titles(sent.text, [], sent.start):
+                nm = name_at(sent.text, tokens_of(sent), b)
+                if nm:
+                    people_seen.setdefault(nm, "official")
     beneficiary_people: set[str] = set()
 
     for sent in article.sentences:
@@ -399,12 +415,12 @@ def _add_place(ex: Extraction, p: Span, gaz_chain, region_chain, parent: str | N
     level = p.get("level")
     if p.get("gaz"):
         chain = gaz_chain.get(p.name) or (p.name,)
-        ex.add("place", p.name, p.text, level=level, chain=chain)
+        ex.add("place", p.name, p.text, level=level, chain=chain, mentioned=True)
         for i, up in enumerate(chain[:-1]):
             ex.add("place", up, level=gazetteer.lookup(up)[0].level if gazetteer.lookup(up) else None,
                    chain=chain[: i + 1], mentioned=False)
         return
-    ent = ex.add("place", p.name, p.text, level=level)
+    ent = ex.add("place", p.name, p.text, level=level, mentioned=True)
     if parent and ent.parent is None or parent and ent.parent == (region_chain[-1] if region_chain else None):
         ent.parent = parent
     if ent.parent and ("place", ent.parent) not in ex.entities:
@@ -428,6 +444,10 @@ def _org_name(o: Span, s: str, sent: Sentence, orgs_raw, ctx: Context, places) -
         inner = [p for p in places if p.start >= prev[-1].start and p.end <= prev[-1].end]
         base, _ = _expand_org(owner, ctx, inner)
         return base + name
+    if name in ("村两委", "村委会", "居委会", "社区党支部", "社区居委会") and name == o.text:
+        level = "village" if name.startswith("村") else "community"
+        place = ctx.recent.get(level) or (ctx.recent.get("community") if level == "village" else None)
+        return place + name[1:] if place and name.startswith("村") else (place + name[2:] if place else None)
     if name in GENERIC_ORGS or len(name) < 2:
         return None
     inner = [p for p in places if p.start >= o.start and p.end <= o.end]
@@ -549,7 +569,7 @@ def _event(ex, sent, c0, clause, persons, orgs, places, groups, money, goods, da
         subj = [canon for o, canon in orgs if c0 <= o.start - sent.start < c1 and o.start - sent.start - c0 < 12
                 and not any(o2 is not o and o2.start <= o.start and o.end <= o2.end for o2, _ in orgs)
                 and not (o.start > sent.start and s[o.start - sent.start - 1] in "“\"")]
-        if subj and "article" not in para_actor:
+        if subj and "article" not in para_actor and not sent.caption:
             para_actor["article"] = ((), tuple(subj[:1]))
         return None
     classes = []
@@ -565,6 +585,9 @@ def _event(ex, sent, c0, clause, persons, orgs, places, groups, money, goods, da
     agents = []
     for name, a, b, role in sorted(persons, key=lambda p: p[1]):
         if c0 <= a < c1 and name not in not_agents and name not in agents and people_seen.get(name) != "beneficiary":
+            seg_start = max(c0, max(s.rfind(ch, 0, a) for ch in "，,；;。：:") + 1)
+            if _trigger_re().search(s, seg_start, a) and seg_start > c0:
+                continue  # the object of a visit in the same phrase (…走访慰问…技术总监NAME)
             agents.append(name)
     organizers = []
     site = None
@@ -583,14 +606,14 @@ def _event(ex, sent, c0, clause, persons, orgs, places, groups, money, goods, da
             continue  # an organization inside another one's name, or a quoted name (a platform, a campaign)
         seg_start = max(s.rfind(ch, 0, a) for ch in "，,；;。：:") + 1
         lead = s[max(seg_start, c0):a]
-        if re.search(r"由$", lead) or (a < first_trig and not re.search(r"(为|向|给|对|到|帮助|在|来到|走进|关于|贯彻)", lead)):
+        if re.search(r"(由|来自)$", lead) or (a < first_trig and not re.search(r"(为|向|给|对|到|帮助|在|来到|走进|关于|贯彻)", lead)):
             organizers.append(canon)
     for org in sorted(chain_orgs):
         if org_kind(org) == "union" and org not in organizers:
             organizers.append(org)
     inherited = False
     if not agents and not organizers:
-        prev = para_actor.get(sent.paragraph) or para_actor.get(sent.paragraph - 1)
+        prev = para_actor.get(sent.paragraph) or (None if sent.caption else para_actor.get(sent.paragraph - 1))
         if prev:
             agents, organizers = list(prev[0]), list(prev[1])
             inherited = True
@@ -663,9 +686,10 @@ def _date_value(d: Span, published: str | None):
 
 
 def _attach_authors(ex: Extraction, authors) -> None:
+    if ex.publisher:
+        ex.add("org", ex.publisher, org_kind="media")
     for name, role, sent in authors:
         ex.add("person", name)
         ex.authors.append((name, role, sent))
         if ex.publisher and role == "记者":
-            ex.add("org", ex.publisher, org_kind="media")
             ex.posts.append(Post(name, "记者", ex.publisher, sent, 0.8))

@@ -32,12 +32,14 @@ NOT_PLACE_AFTER = ("域", "内", "民", "委", "级", "干部", "工作者", "�
 BARE_UNITS = ("工会", "团委", "女工委", "党委", "党支部", "支部", "党总支", "妇联", "党工委")
 GENERIC_ORGS = frozenset(
     "工会 总工会 基层工会 上级工会 各级工会 工会组织 党委 政府 党和政府 各级党委 集团公司 分公司 委员会 局 医院 协会 "
-    "基金会 公司 集团 人大 政协 村两委 居委会 社区党支部 党支部 支部 企业 煤矿".split()
+    "基金会 公司 集团 人大 政协 村两委 居委会 社区党支部 党支部 支部 企业 煤矿 日报 晚报 报社 电视台".split()
 )
 GOV_HEAD_TITLES = {"区长": "区", "副区长": "区", "常务副区长": "区", "市长": "市", "副市长": "市", "常务副市长": "市",
                    "县长": "县", "副县长": "县", "镇长": "镇", "副镇长": "镇", "乡长": "乡", "副乡长": "乡",
                    "省长": "省", "副省长": "省", "旗长": "旗", "副旗长": "旗", "州长": "州", "副州长": "州"}
 NAME_STOP = set("一等共带到来在和与及分率同深表为向对陪也还都先首主副走看慰、，。,（(）)：:；;“”\"等均亲专")
+# Surnames that are far more often function words: never a name's first character when jieba says so.
+FUNCTION_CHARS = frozenset("和与及对向为在都也还就把被给从将")
 SPEECH_VERBS = ("表示", "说", "指出", "介绍", "强调", "称赞", "感谢", "希望", "叮嘱", "要求", "来到", "详细", "一行", "带队",
                 "走访", "慰问", "看望", "深入", "到", "分别", "共同", "带领", "参加", "前往", "为", "向", "对")
 
@@ -94,7 +96,7 @@ def extend_left(s: str, tokens, pos: int, floor: int, max_chars: int) -> int:
     tok = token_at(tokens, pos - 1) if pos > 0 else None
     if tok is not None and tok.end > pos:  # the suffix starts inside a token: take its left part
         part = s[tok.start:pos]
-        if all(is_cjk(c) for c in part) and tok.start >= floor:
+        if all(is_cjk(c) for c in part) and tok.start >= floor and not re.search("[和与及]", part):
             start = tok.start
             tok = token_at(tokens, start - 1) if start > 0 else None
         else:
@@ -122,6 +124,14 @@ def find_places(s: str, tokens, offset: int) -> list[Span]:
             pass
         out.append(Span("place", offset + a, offset + b, w, full, attrs(level=level, gaz=True)))
     taken = [(p.start - offset, p.end - offset) for p in out]
+    for tok in tokens:
+        if tok.pos == "ns" and 2 <= len(tok.word) <= 4 and not any(x < tok.end and tok.start < y for x, y in taken):
+            full = [n for n in (tok.word + "市", tok.word + "区", tok.word + "县") if gazetteer.lookup(n)]
+            if len(full) == 1 and len(gazetteer.lookup(full[0])) == 1 and s[tok.end:tok.end + 1] not in "市区县省路街道镇乡村" \
+                    and not s.startswith(UNIT_SUFFIXES, tok.end):
+                level = gazetteer.lookup(full[0])[0].level
+                out.append(Span("place", offset + tok.start, offset + tok.end, tok.word, full[0], attrs(level=level, gaz=True)))
+                taken.append((tok.start, tok.end))
     last_suffix_end = 0
     for m in re.finditer("|".join(UNIT_SUFFIXES), s):
         a, b = m.start(), m.end()
@@ -162,9 +172,18 @@ def find_orgs(s: str, tokens, offset: int, places: list[Span], blocked: list[tup
         start = extend_left(s, tokens, a, 0, 16)
         if suf == "委员会" and s[max(0, start - 2):start] == "政协":
             start -= 2
+        if start == a or start < a and s[start] in "区市县镇" and start + 1 == a:
+            # a list item the tagger splits (区中医结合医院): take the segment back to the separator
+            sep = max(s.rfind(ch, 0, a) for ch in "、，,。；;：:（(“") + 1
+            seg = s[sep:a]
+            if 1 <= len(seg) <= 10 and seg[0] in "区市县镇" and all(is_cjk(c) for c in seg):
+                start = sep
+        m_branch = re.match(r"(南区|北区|东区|西区|分院|院区|分公司|分会|支行|分行)", s[b:b + 3])
+        if m_branch and suffixes[suf] in ("medical", "enterprise", "association"):
+            b += len(m_branch.group(0))  # 广安门医院南区: a campus is named with its hospital
         name = s[start:b]
-        if name.startswith(("各", "全")):
-            continue
+        if name.startswith(("各", "全")) or re.search(r"[两三四五各多]级", name):
+            continue  # 市、镇两级工会: levels, not one organization
         out.append(Span("org", offset + start, offset + b, name, name, attrs(suffix=suf, kind=suffixes[suf])))
     # a committee inside one of its departments (区委 in 区委编办) is not a mention of its own
     departments = ("编办", "组织部", "宣传部", "统战部", "纪委")
@@ -201,7 +220,7 @@ def name_at(s: str, tokens, i: int) -> str | None:
         w = tok.word
         if 2 <= len(w) <= 3 and all(is_cjk(c) for c in w) and _surname_ok(w):
             cand = w
-        elif len(w) == 1 and _surname_ok(w):
+        elif len(w) == 1 and _surname_ok(w) and w not in FUNCTION_CHARS:
             nxt = token_at(tokens, i + 1)
             if nxt is not None and nxt.start == i + 1 and 1 <= len(nxt.word) <= 2 and all(is_cjk(c) for c in nxt.word):
                 cand = w + nxt.word
@@ -213,9 +232,11 @@ def name_at(s: str, tokens, i: int) -> str | None:
             cand = chunk[:2] if len(chunk) < 3 or chunk[2] in NAME_STOP or not is_cjk(chunk[2]) else chunk
     if cand is None:
         return None
-    if tok is not None and tok.start == i and tok.word == cand[:len(tok.word)] and len(tok.word) >= 2 \
-            and tok.pos[:1] in ("v", "d", "a", "c", "p", "u", "r", "t", "m", "q"):
-        return None  # a common word (关心, 相关, 都详细), not a name
+    if tok is not None and tok.start == i and len(tok.word) == 1 and tok.word in FUNCTION_CHARS:
+        return None
+    if tok is not None and tok.start == i and len(tok.word) >= 2 and (tok.pos[:1] in ("v", "d", "a", "c", "p", "u", "r", "t", "m", "q", "f")
+                                               or tok.word == cand and tok.pos in ("n", "vn", "an", "l", "i", "j")):
+        return None  # a common word (关心, 相关, 都详细, 干部), not a name
     if cand in lexicon.titles() or cand in lexicon.groups() or cand[-1] in "市区县镇乡村局委会院":
         return None
     rest = s[i + len(cand):i + len(cand) + 2]
