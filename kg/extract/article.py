@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from kg import gazetteer, lexicon
@@ -31,6 +31,7 @@ from kg.segment import tag
 
 SUBJECT_BREAK = re.compile(r"(为|向|给|对|帮助|慰问|走访|看望|探望|到|来到|走进|深入|发放|送去|送上)")
 SITE_BEFORE = ("到", "来到", "走进", "在", "送到了", "送到", "深入", "走访", "赴", "前往")
+CONTINUES = re.compile(r"^(此次|本次|这次|该次|活动中|慰问中|走访中|其间|期间|随后|当天|当日|其中)")
 PLANNED = re.compile(r"(下一步|今后|将继续|将陆续|将要|计划|拟)")
 SUMMARY = re.compile(r"(全年|累计|共慰问|共走访|从\d{4}年至|历年|以来)")
 
@@ -361,15 +362,17 @@ def extract(article: Article) -> Extraction:
         # people named after a group word: 困难职工王宝珠
         blocked = [(o.start - sent.start, o.end - sent.start) for o, _ in orgs] + [(a, b) for _, a, b, _ in persons]
         groups = find_groups(s, sent.start, blocked)
-        for g in groups:
+        for gi, g in enumerate(groups):
             i = g.end - sent.start
             if i < len(s) and s[i] in "”\"":
                 i += 1
             nm = name_at(s, tokens, i)
-            if nm and nm not in people_seen:
+            if nm and people_seen.get(nm) not in ("official", "author"):
                 ex.add("person", nm)
                 people_seen[nm] = "beneficiary"
                 beneficiary_people.add(nm)
+                if g.get("count") is None:  # 困难职工王某: one named person of the group
+                    groups[gi] = replace(g, attrs=attrs(count=1))
         money = find_money(s, sent.start)
         goods = find_goods(s, sent.start, money)
         dates = find_dates(s, sent.start)
@@ -482,6 +485,7 @@ def _people(s, tokens, sent, orgs_raw, titles, ctx: Context, places):
     for o in orgs_raw:
         org_end[o.end - sent.start] = o
     roles = lexicon.roles()
+    prev_chain_org = None
     for a, b, w in titles:
         name = name_at(s, tokens, b)
         if name is None:
@@ -517,6 +521,13 @@ def _people(s, tokens, sent, orgs_raw, titles, ctx: Context, places):
             break
         held = []
         last_org = None
+        first = chain[0][0]
+        if org_end.get(first) is None and persons and s[first - 1:first] in ("和", "及", "与") \
+                and persons[-1][2] == first - 1 and prev_chain_org:
+            last_org = prev_chain_org  # 党工委书记张某和副书记李某: the second post is at the same body
+            inherited_org = True
+        else:
+            inherited_org = False
         for ta, tb, tw in chain:
             o = org_end.get(ta)
             if o is not None:
@@ -526,12 +537,15 @@ def _people(s, tokens, sent, orgs_raw, titles, ctx: Context, places):
                     last_org = oname
             if tw in roles:
                 continue
-            org_name = last_org if o is None or not held or True else last_org
+            org_name = last_org
             if tw in GOV_HEAD_TITLES:
                 place = ctx.level_place(GOV_HEAD_TITLES[tw])
                 org_name = f"{place}人民政府" if place else None
             if org_name:
                 held.append((tw, org_name))
+            if inherited_org:
+                last_org = None  # only the first title is known to be at the inherited body
+        prev_chain_org = held[0][1] if held else None
         for nm, na, nb in names:
             persons.append((nm, na, nb, "official"))
             for tw, org_name in held:
@@ -564,9 +578,14 @@ def _event(ex, sent, c0, clause, persons, orgs, places, groups, money, goods, da
     s = sent.text
     c1 = c0 + len(clause)
     trig = list(_trigger_re().finditer(clause))
+    if not trig and ex.events and ex.events[-1].sentence is sent:
+        last = ex.events[-1]  # a list of groups running on after ；
+        for g in groups:
+            if c0 <= g.start - sent.start < c1 and g.name not in [x[0] for x in last.groups]:
+                last.groups.append((g.name, g.get("count")))
     if not trig:
         # remember the subject organization of the story (天桥街道总工会正式启动…活动)
-        subj = [canon for o, canon in orgs if c0 <= o.start - sent.start < c1 and o.start - sent.start - c0 < 12
+        subj = [canon for o, canon in orgs if c0 <= o.start - sent.start < c1 and o.start - sent.start - c0 < 25
                 and not any(o2 is not o and o2.start <= o.start and o.end <= o2.end for o2, _ in orgs)
                 and not (o.start > sent.start and s[o.start - sent.start - 1] in "“\"")]
         if subj and "article" not in para_actor and not sent.caption:
@@ -611,9 +630,16 @@ def _event(ex, sent, c0, clause, persons, orgs, places, groups, money, goods, da
     for org in sorted(chain_orgs):
         if org_kind(org) == "union" and org not in organizers:
             organizers.append(org)
+    if len(agents) == 1 and f"{agents[0]}一行" in clause:
+        for prev_ev in reversed(ex.events):
+            if agents[0] in prev_ev.agents and len(prev_ev.agents) > 1:
+                agents = list(prev_ev.agents)  # 阎立一行: the delegation named with 阎立 before
+                break
     inherited = False
     if not agents and not organizers:
-        prev = para_actor.get(sent.paragraph) or (None if sent.caption else para_actor.get(sent.paragraph - 1))
+        prev = para_actor.get(sent.paragraph)
+        if prev is None and not sent.caption and CONTINUES.match(clause):
+            prev = para_actor.get(sent.paragraph - 1)  # 此次慰问活动…: the same activity goes on
         if prev:
             agents, organizers = list(prev[0]), list(prev[1])
             inherited = True
