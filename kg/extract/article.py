@@ -139,7 +139,7 @@ def _metadata(ex: Extraction, sentences_by_para) -> None:
         y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
         if 1990 <= y <= 2100 and 1 <= mo <= 12 and 1 <= d <= 31:
             ex.published = f"{y:04d}-{mo:02d}-{d:02d}"
-    pm = _PUBLISHER.search(text[:600])
+    pm = _PUBLISHER.search(text[:200])  # a masthead or source line at the top, not a paper cited in the story
     if pm:
         ex.publisher = next(g for g in pm.groups() if g)
     if art.doc.title:

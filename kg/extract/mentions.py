@@ -38,6 +38,7 @@ GOV_HEAD_TITLES = {"区长": "区", "副区长": "区", "常务副区长": "区"
                    "县长": "县", "副县长": "县", "镇长": "镇", "副镇长": "镇", "乡长": "乡", "副乡长": "乡",
                    "省长": "省", "副省长": "省", "旗长": "旗", "副旗长": "旗", "州长": "州", "副州长": "州"}
 NAME_STOP = set("一等共带到来在和与及分率同深表为向对陪也还都先首主副走看慰、，。,（(）)：:；;“”\"等均亲专")
+GAME_WORDS = frozenset("胜局 败局 平局 出局 开局 大局 困局 好局 僵局 结局 布局 饭局 赌局 格局 残局 终局 时局 政局 变局 新局 全局 当局 骗局".split())
 # Surnames that are far more often function words: never a name's first character when jieba says so.
 FUNCTION_CHARS = frozenset("和与及对向为在都也还就把被给从将")
 SPEECH_VERBS = ("表示", "说", "指出", "介绍", "强调", "称赞", "感谢", "希望", "叮嘱", "要求", "来到", "详细", "一行", "带队",
@@ -182,6 +183,8 @@ def find_orgs(s: str, tokens, offset: int, places: list[Span], blocked: list[tup
         if m_branch and suffixes[suf] in ("medical", "enterprise", "association"):
             b += len(m_branch.group(0))  # 广安门医院南区: a campus is named with its hospital
         name = s[start:b]
+        if suf == "局" and (len(name) < 4 or s[b - 2:b] in GAME_WORDS):
+            continue  # 胜局, 开局, 大局: a game or a situation, not a bureau
         if name.startswith(("各", "全")) or re.search(r"[两三四五各多]级", name):
             continue  # 市、镇两级工会: levels, not one organization
         out.append(Span("org", offset + start, offset + b, name, name, attrs(suffix=suf, kind=suffixes[suf])))
@@ -212,7 +215,7 @@ def _surname_ok(name: str) -> bool:
 
 def name_at(s: str, tokens, i: int) -> str | None:
     """Return a personal name starting at local offset ``i`` (2-3 characters, known surname), or None."""
-    if i >= len(s) or not is_cjk(s[i]):
+    if i >= len(s) or not is_cjk(s[i]) or s[i] in FUNCTION_CHARS:
         return None
     tok = token_at(tokens, i)
     cand = None
