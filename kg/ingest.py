@@ -599,12 +599,19 @@ def _walk(folder: Path, active: set[str]) -> Iterator[Path]:
 
 
 def _display(path: Path, base: Path) -> str:
-    """Return ``path`` relative to ``base`` if inside it, else as given, with forward slashes."""
+    """Return ``path`` relative to ``base`` (``../x`` when outside it), with forward slashes.
+
+    The contract says sourcePath is relative to where ``kg build`` ran, so the graph does
+    not depend on the machine; only a path on another drive stays absolute.
+    """
     absolute = Path(os.path.abspath(path))
     try:
         return absolute.relative_to(base).as_posix()
     except ValueError:
-        return path.as_posix().replace("\\", "/")
+        try:
+            return Path(os.path.relpath(absolute, base)).as_posix()
+        except ValueError:  # another drive (Windows)
+            return path.as_posix().replace("\\", "/")
 
 
 def _read(
