@@ -64,6 +64,24 @@ def eval_(
 
 
 @app.command()
+def validate(
+    graph: List[Path] = typer.Argument(..., help="Graph files written by kg build."),
+) -> None:
+    """Check graph files against the ontology's SHACL shapes (ontology/shapes.ttl)."""
+    from kg.evaluate import load_graph
+    from kg.validate import validate as shacl_validate
+
+    try:
+        conforms, text = shacl_validate(load_graph(graph))
+    except KGError as e:
+        fail(str(e))
+    if not conforms:
+        typer.echo(text)
+        fail("the graph does not conform to ontology/shapes.ttl")
+    typer.echo("conforms to ontology/shapes.ttl")
+
+
+@app.command()
 def query(
     query_spec: Optional[str] = typer.Argument(None, metavar="[NAME|FILE.rq|SPARQL]", help="A named query (see --list), a .rq file, or SPARQL text."),
     param: List[str] = typer.Option([], "--param", "-p", help="Bind a query parameter: name=value (repeatable); never spliced into the text."),

@@ -123,3 +123,17 @@ def test_every_evidence_offset_slices_its_text(text):
         ev = str(g.value(node, KGO.evidence))
         start, end = int(g.value(node, KGO.evidenceStart)), int(g.value(node, KGO.evidenceEnd))
         assert art.text[start:end] == ev
+
+
+def test_validate_command(tmp_path):
+    (tmp_path / "a.txt").write_text(GOOD_A, encoding="utf-8")
+    out = tmp_path / "g.ttl"
+    assert run("build", str(tmp_path / "a.txt"), "-o", str(out)).exit_code == 0
+    ok = run("validate", str(out))
+    assert ok.exit_code == 0 and "conforms" in ok.output
+    broken = tmp_path / "broken.ttl"
+    text = out.read_text(encoding="utf-8")
+    assert "kgo:confidence" in text
+    broken.write_text(text.replace("kgo:confidence 0.", "kgo:confidence 7."), encoding="utf-8")
+    bad = run("validate", str(broken))
+    assert bad.exit_code == 1 and "confidence" in bad.output
