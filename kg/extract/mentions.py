@@ -199,6 +199,8 @@ def org_kind(name: str) -> str:
     """Return the kind of an organization from its name (政协 first, then the longest suffix)."""
     if name.startswith("政协") or name.endswith("政协"):
         return "cppcc"
+    if name.startswith("中共") and name.endswith("委员会"):
+        return "party"
     suffixes = lexicon.org_suffixes()
     best = ""
     for suf in suffixes:
