@@ -31,6 +31,7 @@ from kg.segment import tag
 
 SUBJECT_BREAK = re.compile(r"(为|向|给|对|帮助|慰问|走访|看望|探望|到|来到|走进|深入|发放|送去|送上)")
 SITE_BEFORE = ("到", "来到", "走进", "在", "送到了", "送到", "深入", "走访", "赴", "前往")
+COUNTY_LEVEL = {"县": "county", "旗": "county", "市": "city", "区": "district"}
 CONTINUES = re.compile(r"^(此次|本次|这次|该次|活动中|慰问中|走访中|其间|期间|随后|当天|当日|其中)")
 PLANNED = re.compile(r"(下一步|今后|将继续|将陆续|将要|计划|拟)")
 SUMMARY = re.compile(r"(全年|累计|共慰问|共走访|从\d{4}年至|历年|以来)")
@@ -285,11 +286,11 @@ def extract(article: Article) -> Extraction:
         sent_places[sent.start] = ps
         for p in ps:
             levels[p.name] = p.get("level")
-            if p.get("gaz"):
+            if p.get("gaz") or p.get("level") in ("county", "district", "city"):
                 counts[p.name] += 1
     region_chain = _region(counts, sent_places)
     for name in region_chain:
-        levels.setdefault(name, gazetteer.lookup(name)[0].level if gazetteer.lookup(name) else None)
+        levels.setdefault(name, gazetteer.lookup(name)[0].level if gazetteer.lookup(name) else COUNTY_LEVEL.get(name[-1:]))
     ex.region = region_chain[-1] if region_chain else None
     ctx = Context(region_chain, levels)
     gaz_chain = {}
@@ -396,9 +397,13 @@ def _region(counts: Counter, sent_places) -> tuple[str, ...]:
     """Return the chain of the area the article is about: the county-level-or-above place named most."""
     if not counts:
         return ()
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], -LEVEL_RANK.get(gazetteer.lookup(kv[0])[0].level, 0), kv[0]))
+    def level(name):
+        found = gazetteer.lookup(name)
+        return found[0].level if found else COUNTY_LEVEL.get(name[-1:], "county")
+
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], -LEVEL_RANK.get(level(kv[0]), 0), kv[0]))
     best = ranked[0][0]
-    return _place_chain(best, counts, ())
+    return _place_chain(best, counts, ()) or (best,)
 
 
 def _place_chain(name: str, counts: Counter, region_chain: tuple[str, ...]) -> tuple[str, ...]:

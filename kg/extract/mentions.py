@@ -26,6 +26,8 @@ from kg.segment import Token
 
 LEVEL_RANK = {"province": 0, "municipality": 0, "city": 1, "county": 2, "district": 2, "subdistrict": 3,
               "town": 3, "township": 3, "community": 4, "village": 4}
+COUNTY_SUFFIX = {"县": "county", "旗": "county", "市": "city", "区": "district"}
+NOT_COUNTY = frozenset("全县 我县 该县 本县 各县 外县 郊县 邻县 市县 区县 州县 全旗".split())
 UNIT_SUFFIXES = ("街道", "社区", "苏木", "嘎查", "镇", "乡", "村")
 # Words that start with an administrative character but are no place (镇域, 村内, 社区工作者 ...).
 NOT_PLACE_AFTER = ("域", "内", "民", "委", "级", "干部", "工作者", "工作人员", "居民", "里", "口")
@@ -133,6 +135,21 @@ def find_places(s: str, tokens, offset: int) -> list[Span]:
                 level = gazetteer.lookup(full[0])[0].level
                 out.append(Span("place", offset + tok.start, offset + tok.end, tok.word, full[0], attrs(level=level, gaz=True)))
                 taken.append((tok.start, tok.end))
+    # county-level places the gazetteer lacks: a place-name token before 县/市/区/旗 (临江|县总工会), or a 县 token
+    for tok in tokens:
+        if any(x < tok.end and tok.start < y for x, y in taken) or not all(is_cjk(c) for c in tok.word):
+            continue
+        nxt = s[tok.end:tok.end + 1]
+        if tok.pos == "ns" and 2 <= len(tok.word) <= 4 and nxt in COUNTY_SUFFIX and tok.word[-1] not in COUNTY_SUFFIX:
+            name, end = tok.word + nxt, tok.end + 1
+        elif tok.pos in ("ns", "nr", "n") and 3 <= len(tok.word) <= 5 and tok.word[-1] in "县旗" and tok.word not in NOT_COUNTY:
+            name, end = tok.word, tok.end
+        else:
+            continue
+        if gazetteer.lookup(name) or s[end:end + 1] in "城":
+            continue
+        out.append(Span("place", offset + tok.start, offset + end, name, name, attrs(level=COUNTY_SUFFIX[name[-1]])))
+        taken.append((tok.start, end))
     last_suffix_end = 0
     for m in re.finditer("|".join(UNIT_SUFFIXES), s):
         a, b = m.start(), m.end()
