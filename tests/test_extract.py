@@ -422,3 +422,17 @@ def test_photo_caption_names_the_actor():
     (caption_event,) = [ev for ev in ex.events if ev.sentence.caption]
     assert caption_event.agents == ["李红梅"]
     assert caption_event.groups == [("困难职工", None)]
+
+
+# ------------------------------------------------------------------ places the gazetteer lacks
+def test_county_outside_the_gazetteer_is_the_region_and_expands_abbreviations():
+    ex = extract("临江县总工会开展送温暖活动。\n1月14日，县委副书记、县长陈立新，县总工会党组书记、常务副主席刘海燕一行来到花桥镇石门村，"
+                 "走访慰问了困难职工。")
+    assert ex.region == "临江县"
+    posts = {(p.person, p.title, p.org) for p in ex.posts}
+    assert posts == {("陈立新", "副书记", "临江县委"), ("陈立新", "县长", "临江县人民政府"),
+                     ("刘海燕", "党组书记", "临江县总工会"), ("刘海燕", "常务副主席", "临江县总工会")}
+    assert ex.entities[("place", "花桥镇")].parent == "临江县"
+    assert ex.entities[("place", "石门村")].parent == "花桥镇"
+    [ev] = [e for e in ex.events if e.agents]
+    assert (ev.agents, ev.organizers, ev.place) == (["陈立新", "刘海燕"], ["临江县总工会"], "石门村")
