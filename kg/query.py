@@ -351,7 +351,8 @@ def run_query(
 ) -> QueryResult:
     """Run a query against ``store``, else a graph file, else the store at ``store_dir``.
 
-    The default graph is the union of all article graphs.
+    Queries read the store's default graph: the union of the article graphs,
+    each triple once (see kg.store).
 
     Raises:
         QueryError: an update without ``allow_update``, an update on a graph file,
@@ -373,7 +374,7 @@ def run_query(
         if update:
             store.update(text, prefixes=_PREFIXES)
             return QueryResult("update")
-        answer = store.query(text, prefixes=_PREFIXES, use_default_graph_as_union=True)
+        answer = store.query(text, prefixes=_PREFIXES)
     except SyntaxError as e:
         raise QueryError(f"{query.origin}: SPARQL syntax error: {e}") from e
     except (OSError, RuntimeError, ValueError) as e:

@@ -2,8 +2,12 @@
 
 ``kg serve`` runs the ``oxigraph`` package's server on 127.0.0.1 against the
 store directory: ``serve-read-only`` by default, ``serve`` (which also accepts
-SPARQL Update at ``/update``) with ``allow_update=True``. The default graph of
-every query is the union of the article graphs, as in ``kg query``.
+SPARQL Update at ``/update``) with ``allow_update=True``. The default graph is
+the union of the article graphs (each triple once), as in ``kg query``; the
+article graphs are named graphs (``GRAPH ?article { ... }``).
+
+An update sent to ``/update`` must keep that layout (write to an article graph
+and the default graph alike); ``kg build`` and ``kg remove`` do it for you.
 
 Endpoints: ``http://127.0.0.1:PORT/query`` (GET ``?query=`` or POST),
 ``/update`` when updates are allowed; results in the format the ``Accept``
@@ -101,7 +105,7 @@ def free_port() -> int:
 def server_command(store_dir: str | os.PathLike, port: int, allow_update: bool = False) -> list[str]:
     """The command line that serves ``store_dir`` on 127.0.0.1:``port``."""
     mode = "serve" if allow_update else "serve-read-only"
-    return [oxigraph_binary(), mode, "--location", str(store_dir), "--bind", f"{HOST}:{port}", "--union-default-graph"]
+    return [oxigraph_binary(), mode, "--location", str(store_dir), "--bind", f"{HOST}:{port}"]
 
 
 def start_server(

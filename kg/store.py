@@ -4,10 +4,14 @@ The store is an Oxigraph database (pyoxigraph ``Store(path)``). Every article
 lives in its own named graph whose name is the article IRI
 (``kgr:article/<16 hex>``); the article node in that graph carries
 ``kgo:contentHash`` and ``kgo:sourcePath``. A shared entity (a person, an
-organization, a place) is described again in each article graph that names it,
-so querying the union of the graphs (``use_default_graph_as_union``) sees it
-once, and dropping one article's graph removes exactly the facts only that
-article stated.
+organization, a place) is described again in each article graph that names it.
+
+The default graph holds the union of the article graphs, each triple once, and
+queries read it. (Oxigraph's ``use_default_graph_as_union`` option is not used:
+it yields a triple once per named graph holding it, so a label stated by 25
+articles would match 25 times and inflate counts and sums.) Adding an article
+adds its triples to both; dropping one deletes from the union exactly the
+triples no other article graph states, then drops the article graph.
 
 Every write is one Oxigraph transaction (``Store.extend`` or one SPARQL Update
 request), so an interrupted ``kg build`` or ``kg remove`` leaves the store as it
@@ -153,22 +157,30 @@ def doc_id_of(source_path: str) -> str:
 
 
 def triple_count(store: ox.Store) -> int:
-    """Number of distinct triples in the union of all graphs (what a query sees)."""
-    result = store.query(
-        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
-        use_default_graph_as_union=True,
-    )
+    """Number of triples in the union graph (the default graph queries read)."""
+    result = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     return int(next(iter(result))["n"].value)
 
 
 def union_triples(store: ox.Store) -> list[ox.Triple]:
-    """All distinct triples of the store, sorted by their N-Triples form."""
-    seen = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, None)}
-    return sorted(seen, key=_triple_key)
+    """The triples of the union graph, sorted by their N-Triples form."""
+    return sorted(
+        (ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())),
+        key=_triple_key,
+    )
+
+
+def rebuild_union(store: ox.Store) -> None:
+    """Recompute the default graph as the union of all named graphs (one transaction).
+
+    For stores filled by other means (``bulk_load`` of N-Quads); ``update_articles``
+    and ``remove_articles`` keep the union up to date themselves.
+    """
+    store.update("DROP SILENT DEFAULT ; INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
 
 def to_rdflib(store: ox.Store) -> rdflib.Graph:
-    """The union of the store's graphs as an rdflib Graph (for small jobs: viz, analysis)."""
+    """The union graph as an rdflib Graph (for small jobs: viz, analysis)."""
     from kg.ontology import bind_prefixes
 
     data = ox.serialize(union_triples(store), format=ox.RdfFormat.N_TRIPLES)
@@ -225,7 +237,8 @@ def update_articles(store: ox.Store, results: Iterable[Sequence]) -> UpdateRepor
     for iri in sorted(merged):
         content_hash, sources, graph = merged[iri]
         name = ox.NamedNode(iri)
-        quads = [ox.Quad(s, p, o, name) for s, p, o in _to_ox_triples(graph, iri)]
+        triples = list(_to_ox_triples(graph, iri))
+        quads = [ox.Quad(s, p, o, name) for s, p, o in triples]
         label = sorted(sources)[0]
         stale = set()
         for src in sources:
@@ -244,6 +257,7 @@ def update_articles(store: ox.Store, results: Iterable[Sequence]) -> UpdateRepor
             report.removed_graphs.extend(sorted(stale - {iri}))
         else:
             plain_adds.extend(quads)
+            plain_adds.extend(ox.Quad(s, p, o) for s, p, o in triples)  # the union graph
             report.added.append(label)
 
     _extend(store, plain_adds)
@@ -293,7 +307,7 @@ def remove_articles(store: ox.Store, selectors: Iterable[str]) -> list[StoredArt
     """
     chosen = resolve_selectors(store, selectors)
     if chosen:
-        store.update(" ; ".join(f"DROP SILENT GRAPH {ox.NamedNode(iri)}" for iri in chosen))
+        _run_update(store, [_drop_article(iri) for iri in chosen])
     return list(chosen.values())
 
 
@@ -313,14 +327,18 @@ def format_for(path: str | os.PathLike) -> ox.RdfFormat:
 def export_store(store: ox.Store, path: str | os.PathLike) -> int:
     """Write the store to ``path`` in the format its suffix names; return the statements written.
 
-    Turtle, N-Triples and JSON-LD get the union of all graphs (each triple once);
-    TriG and N-Quads keep one named graph per article. Output is sorted, so the
+    Turtle, N-Triples and JSON-LD get the union graph (each triple once); TriG
+    and N-Quads hold the article graphs, one named graph each (the union is
+    derived from them; ``load_graph_file`` rebuilds it). Output is sorted, so the
     same store always gives the same bytes. The file is replaced atomically.
     """
     path = Path(path)
     fmt = format_for(path)
     if path.suffix.lower() in _QUAD_FORMATS:
-        statements: list = sorted(store.quads_for_pattern(None, None, None, None), key=_quad_key)
+        statements: list = sorted(
+            (q for q in store.quads_for_pattern(None, None, None, None) if not isinstance(q.graph_name, ox.DefaultGraph)),
+            key=_quad_key,
+        )
     else:
         statements = union_triples(store)
     # kgr: is left out: instance IRIs contain "/", which Turtle would escape (kgr:org\/...).
@@ -336,6 +354,9 @@ def export_store(store: ox.Store, path: str | os.PathLike) -> int:
 def load_graph_file(path: str | os.PathLike) -> ox.Store:
     """Read a graph file (.ttl .nt .jsonld .trig .nq) into an in-memory store for querying.
 
+    Triples go to the default graph; for TriG and N-Quads the default graph is
+    then made the union of the named graphs, as in the on-disk store.
+
     Raises:
         InputError: the file is missing or does not parse (the message names the
             file and the parser's position).
@@ -349,6 +370,8 @@ def load_graph_file(path: str | os.PathLike) -> ox.Store:
         store.bulk_load(path=str(path), format=fmt)
     except (SyntaxError, ValueError, OSError) as e:
         raise InputError(f"{path}: cannot read graph: {e}") from e
+    if path.suffix.lower() in _QUAD_FORMATS:
+        store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
     return store
 
 
@@ -434,10 +457,10 @@ def _replace(store: ox.Store, ops: list[tuple[list[str], str, list[ox.Quad]]]) -
     batch: list[str] = []
     size = 0
     for stale, iri, quads in ops:
-        parts = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in stale]
+        parts = [_drop_article(g) for g in stale]
         if quads:
             body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-            parts.append(f"INSERT DATA {{ GRAPH {ox.NamedNode(iri)} {{\n{body}\n}} }}")
+            parts.append(f"INSERT DATA {{\n{body}\nGRAPH {ox.NamedNode(iri)} {{\n{body}\n}} }}")
         batch.append(" ;\n".join(parts))
         size += len(quads)
         if size >= _BATCH_TRIPLES:
@@ -445,6 +468,16 @@ def _replace(store: ox.Store, ops: list[tuple[list[str], str, list[ox.Quad]]]) -
             batch, size = [], 0
     if batch:
         _run_update(store, batch)
+
+
+def _drop_article(iri: str) -> str:
+    """Update operations that drop one article graph and the union triples only it stated."""
+    g = ox.NamedNode(iri)
+    return (
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {g}) }} }} ;\n"
+        f"DROP SILENT GRAPH {g}"
+    )
 
 
 def _run_update(store: ox.Store, operations: list[str]) -> None:
@@ -459,8 +492,7 @@ def _triple_key(t: ox.Triple) -> tuple[str, str, str]:
 
 
 def _quad_key(q: ox.Quad) -> tuple[str, str, str, str]:
-    graph = "" if isinstance(q.graph_name, ox.DefaultGraph) else str(q.graph_name)
-    return (graph, str(q.subject), str(q.predicate), str(q.object))
+    return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
 
 
 def _write_atomic(path: Path, write) -> None:

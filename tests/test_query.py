@@ -517,7 +517,7 @@ def test_queries_are_not_updates(text):
 
 def test_update_allowed_on_store_when_asked(tmp_path):
     store = open_store(tmp_path / "store")
-    run_query("INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> <urn:c> } }", store=store, allow_update=True)
+    run_query("INSERT DATA { <urn:a> <urn:b> <urn:c> }", store=store, allow_update=True)
     assert run_query("ASK { <urn:a> <urn:b> <urn:c> }", store=store).boolean is True
 
 

@@ -19,6 +19,7 @@ from kg.store import (
     remove_articles,
     stored_articles,
     triple_count,
+    union_triples,
     update_articles,
 )
 
@@ -61,10 +62,13 @@ J = article("dddddddddddddddd", "feed.jsonl#17", ["瀛海镇送温暖。"], pers
 
 
 def nt(store) -> bytes:
-    return ox.serialize(
-        sorted({ox.Triple(q.subject, q.predicate, q.object) for q in store}, key=str),
-        format=ox.RdfFormat.N_TRIPLES,
-    )
+    """Everything in the store, article graphs and union graph, as sorted N-Quads."""
+    return ox.serialize(sorted(store, key=str), format=ox.RdfFormat.N_QUADS)
+
+
+def union_nt(store) -> bytes:
+    """The union (default) graph that queries read, as N-Triples."""
+    return ox.serialize(union_triples(store), format=ox.RdfFormat.N_TRIPLES)
 
 
 @pytest.fixture
@@ -147,6 +151,26 @@ def test_same_text_in_two_files_is_one_article(store):
     assert update_articles(store, [A, twin]).unchanged == ["copy/a.txt"]
 
 
+def test_shared_triple_is_seen_once(store):
+    # Both articles state the union's label; a query must match it once, not once per graph.
+    update_articles(store, [A, B])
+    label = 'SELECT (COUNT(*) AS ?n) WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> "大兴区总工会"@zh }'
+    assert int(next(iter(store.query(label)))["n"].value) == 1
+    remove_articles(store, ["news/a.txt"])
+    assert int(next(iter(store.query(label)))["n"].value) == 1
+    remove_articles(store, ["news/b.txt"])
+    assert int(next(iter(store.query(label)))["n"].value) == 0
+    assert len(store) == 0
+
+
+def test_union_graph_is_union_of_article_graphs(store):
+    update_articles(store, [A, B, J])
+    update_articles(store, [A2])
+    remove_articles(store, ["17"])
+    named = {ox.Triple(q.subject, q.predicate, q.object) for q in store if not isinstance(q.graph_name, ox.DefaultGraph)}
+    assert set(union_triples(store)) == named
+
+
 def test_update_request_is_one_transaction(store):
     # The store relies on Oxigraph running a whole update request in one transaction:
     # a failing operation must roll back the earlier ones in the same request.
@@ -175,11 +199,11 @@ def test_export_parses_back(store, tmp_path, suffix):
         union = rdflib.Graph().parse(path, format=fmt)
     # Oxigraph keeps literals by value ("0.80"^^xsd:decimal becomes "0.8"): compare with
     # the input as the store canonicalizes it
-    canonical = rdflib.Graph().parse(data=nt(_fresh([A, B])).decode(), format="nt")
+    canonical = rdflib.Graph().parse(data=union_nt(_fresh([A, B])).decode(), format="nt")
     assert len(canonical) == len(A.graph | B.graph)
     assert to_isomorphic(union) == to_isomorphic(canonical)
     # and our own reader gives the same triples
-    assert nt(load_graph_file(path)) == nt(store)
+    assert union_nt(load_graph_file(path)) == union_nt(store)
 
 
 @pytest.mark.parametrize("suffix", sorted(FORMATS))

@@ -1,0 +1,212 @@
+"""Time loading and every named query on the default store (on-disk Oxigraph) and on rdflib.
+
+The graphs are the real extraction of examples/daxing_songwennuan.txt repeated under
+fresh article IRIs (one named graph per copy, as kg build stores them). Copies fall
+into regions (the people, places and bodies of copy i live under 大兴区<i % regions>),
+so entities are shared by several articles as in a real corpus; labels stay as written,
+so a parameter such as person=郭金江 matches the official of every region.
+
+    .venv/bin/python scripts/bench_query.py                 # ~100k and ~1M triples
+    .venv/bin/python scripts/bench_query.py --sizes 20000   # a quick run
+
+Each store query runs --repeat times (median shown); each rdflib query runs once in a
+forked child, killed after --rdflib-timeout seconds. Row counts of the two engines are
+compared; a mismatch is flagged.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import multiprocessing as mp
+import os
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import pyoxigraph as ox  # noqa: E402
+import rdflib  # noqa: E402
+
+from kg.query import bind_params, list_queries  # noqa: E402
+from kg.store import open_store, triple_count  # noqa: E402
+
+EXAMPLE = ROOT / "examples" / "daxing_songwennuan.txt"
+PARAMS = {
+    "official_activity": {"person": "郭金江"},
+    "visitors_of_group": {"group": "老党员"},
+    "events_in_place": {"place": "大兴区"},
+    "entity_mentions": {"entity": "施剑"},
+    "low_confidence": {"threshold": "0.8"},
+}
+_KGR_IRI = re.compile(r"<https://w3id\.org/kg-news/id/[^>]*>")
+
+
+def example_ntriples() -> tuple[str, list[str]]:
+    """Extract the example with the pipeline; return its article IRI and N-Triples lines."""
+    from kg.model import Document
+    from kg.pipeline import process_document
+
+    doc = Document("examples/daxing_songwennuan.txt", "daxing_songwennuan", EXAMPLE.read_text(encoding="utf-8"))
+    result = process_document(doc)
+    data = result.graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    return str(result.article_iri), sorted(line for line in data.splitlines() if line.strip())
+
+
+def write_copies(article: str, lines: list[str], target: int, regions: int, path: Path) -> int:
+    """Write N-Quads of about ``target`` triples (article graphs + union graph); return the copies written."""
+    per_copy = len(lines)
+    copies = max(1, round(target / per_copy))
+    old_hash = article.rsplit("/", 1)[1]
+    union: set[str] = set()
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(copies):
+            new_hash = hashlib.sha256(f"bench-{i}".encode()).hexdigest()
+            region = f"大兴区{i % regions}"
+
+            def fix(m: re.Match) -> str:
+                iri = m.group(0).replace(f"article/{old_hash}", f"article/{new_hash[:16]}")
+                return iri.replace("/大兴区", "/" + region) if "/article/" not in iri else iri
+
+            graph = f"<{article.rsplit('/', 1)[0]}/{new_hash[:16]}>"
+            for line in lines:
+                line = _KGR_IRI.sub(fix, line)
+                if "ontology#contentHash>" in line:
+                    line = re.sub(r'"[0-9a-f]{64}"', f'"{new_hash}"', line)
+                elif "ontology#sourcePath>" in line:
+                    line = re.sub(r'"[^"]*"', f'"bench/{i}.txt"', line)
+                triple = line[:-1].rstrip()
+                union.add(triple)
+                out.write(f"{triple} {graph} .\n")
+        # the default graph: the union of the article graphs, each triple once (as kg.store keeps it)
+        out.writelines(f"{t} .\n" for t in sorted(union))
+    return copies
+
+
+def time_it(fn, repeat: int = 1) -> tuple[float, object]:
+    times, value = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        value = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), value
+
+
+_RDFLIB_GRAPH: rdflib.Graph | None = None
+
+
+def _rdflib_child(text: str, conn) -> None:
+    start = time.perf_counter()
+    rows = len(list(_RDFLIB_GRAPH.query(text)))
+    conn.send((time.perf_counter() - start, rows))
+    conn.close()
+
+
+def rdflib_query(text: str, timeout: float) -> tuple[float | None, int | None]:
+    """Run one query on the global rdflib graph in a forked child; None on timeout."""
+    ctx = mp.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_rdflib_child, args=(text, child))
+    proc.start()
+    child.close()
+    if parent.poll(timeout):
+        seconds, rows = parent.recv()
+        proc.join()
+        return seconds, rows
+    proc.kill()
+    proc.join()
+    return None, None
+
+
+def fmt_ms(seconds: float | None, timeout: float) -> str:
+    return f">{timeout * 1000:,.0f}" if seconds is None else f"{seconds * 1000:,.1f}"
+
+
+def bench(size: int, lines, article, args, workdir: Path) -> list[str]:
+    global _RDFLIB_GRAPH
+    nq = workdir / f"bench-{size}.nq"
+    copies = write_copies(article, lines, size, args.regions, nq)
+    store_dir = workdir / f"store-{size}"
+    shutil.rmtree(store_dir, ignore_errors=True)
+
+    store = open_store(store_dir)
+    load_store, _ = time_it(lambda: store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS))
+    store.flush()
+    triples = triple_count(store)
+
+    nt = workdir / f"bench-{size}.nt"
+    with nt.open("wb") as out:  # the same union graph, as a file rdflib reads fastest
+        ox.serialize(
+            (ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())),
+            out, ox.RdfFormat.N_TRIPLES,
+        )
+    _RDFLIB_GRAPH = rdflib.Graph()
+    load_rdflib, _ = time_it(lambda: _RDFLIB_GRAPH.parse(nt, format="nt"))
+
+    out = [
+        f"\n### {triples:,} triples ({copies:,} article graphs, {args.regions} regions)\n",
+        "| step | default store (Oxigraph on disk) ms | rdflib Graph ms | rdflib / store |",
+        "|---|---:|---:|---:|",
+        f"| load (bulk_load N-Quads / parse N-Triples) | {load_store * 1000:,.0f} | {load_rdflib * 1000:,.0f} | {load_rdflib / load_store:.1f}x |",
+    ]
+    ratios = []
+    slowest = 0.0
+    timed_out = False
+    for query in list_queries():
+        text = bind_params(query, PARAMS.get(query.name))
+        store_s, rows = time_it(
+            lambda: len(list(store.query(text))), args.repeat
+        )
+        slowest = max(slowest, store_s)
+        rd_s, rd_rows = rdflib_query(text, args.rdflib_timeout)
+        if rd_s is None:
+            timed_out = True
+            ratio = f">{args.rdflib_timeout / store_s:,.0f}x"
+            ratios.append(args.rdflib_timeout / store_s)
+        else:
+            ratios.append(rd_s / store_s)
+            ratio = f"{rd_s / store_s:,.1f}x"
+        check = "" if rd_rows is None or rd_rows == rows else f" (rows differ: {rows} vs {rd_rows})"
+        out.append(f"| {query.name} ({rows:,} rows){check} | {store_s * 1000:,.1f} | {fmt_ms(rd_s, args.rdflib_timeout)} | {ratio} |")
+        print(out[-1], file=sys.stderr, flush=True)
+    out.append(f"\nmedian query speed-up {statistics.median(ratios):,.1f}x; slowest store query {slowest * 1000:,.0f} ms"
+               + (" (rdflib timeouts counted at the timeout)" if timed_out else ""))
+    del store
+    _RDFLIB_GRAPH = None
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000], help="target triple counts")
+    parser.add_argument("--regions", type=int, default=50, help="distinct regions the copies are spread over")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per store query (median)")
+    parser.add_argument("--rdflib-timeout", type=float, default=300.0, help="seconds before an rdflib query is stopped")
+    parser.add_argument("--workdir", type=Path, default=None, help="keep the generated files here")
+    args = parser.parse_args()
+
+    article, lines = example_ntriples()
+    print(f"example: {len(lines)} triples per article graph", file=sys.stderr)
+    tmp = None
+    workdir = args.workdir
+    if workdir is None:
+        tmp = tempfile.TemporaryDirectory(prefix="kg-bench-")
+        workdir = Path(tmp.name)
+    workdir.mkdir(parents=True, exist_ok=True)
+    report = [f"pyoxigraph {ox.__version__}, rdflib {rdflib.__version__}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs"]
+    try:
+        for size in args.sizes:
+            report.extend(bench(size, lines, article, args, workdir))
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+    print("\n".join(report))
+
+
+if __name__ == "__main__":
+    main()
