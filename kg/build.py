@@ -37,6 +37,7 @@ class BuildReport:
     triples: int = 0
     output: Path | None = None
     results: list = field(default_factory=list)  # ArticleResult, when kept for a store
+    store: object | None = None  # kg.store.UpdateReport when a store was updated
 
     def summary(self) -> str:
         where = f" -> {self.output}" if self.output else ""
@@ -203,19 +204,27 @@ def _serialize_quads(ds: Dataset, fmt: str) -> str:
 
 
 def build_files(paths, output: Path, jobs: int = 1, encoding: str | None = None, strict: bool = False,
-                progress: bool | None = None) -> BuildReport:
-    """Read articles under ``paths``, extract them and write the corpus graph to ``output``."""
+                progress: bool | None = None, store: Path | None = None) -> BuildReport:
+    """Read articles under ``paths``, extract them and write the corpus graph to ``output``.
+
+    With ``store`` (a directory) each article graph also goes into the on-disk SPARQL
+    store as its own named graph (kg.store.update_articles), after the file is written.
+    """
     from kg.ingest import iter_documents
 
     format_for(output)  # fail early on an unknown suffix
     docs = iter_documents([Path(p) for p in paths], encoding=encoding)
     if progress is None:
         progress = sys.stderr.isatty()
-    ds, report = build_graph(docs, jobs=jobs, progress=progress)
+    ds, report = build_graph(docs, jobs=jobs, progress=progress, keep_results=store is not None)
     if strict and report.problems:
         raise InputError("; ".join(str(p) for p in report.problems) + " (--strict: nothing written)")
     report.triples = write_graph(ds, output)
     report.output = output
+    if store is not None:
+        from kg.store import update_store
+
+        report.store = update_store(store, ((iri, h, src, ds.graph(iri)) for iri, h, src in report.results))
     return report
 
 

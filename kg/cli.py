@@ -32,17 +32,22 @@ def build(
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Extract articles in N processes; output is identical for any N."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Force an input encoding instead of detecting it (e.g. gbk)."),
     strict: bool = typer.Option(False, "--strict", help="Any unreadable input is fatal, before anything is written."),
+    store: Path = typer.Option(Path("output/store"), "--store", help="SPARQL store directory updated in the same run (one named graph per article)."),
+    no_store: bool = typer.Option(False, "--no-store", help="Only write FILE; leave the store alone."),
 ) -> None:
-    """Extract a knowledge graph from articles and write it to FILE."""
+    """Extract a knowledge graph from articles and write it to FILE (and the store)."""
     from kg.build import build_files
 
     try:
-        report = build_files(paths, output, jobs=jobs, encoding=encoding, strict=strict)
+        report = build_files(paths, output, jobs=jobs, encoding=encoding, strict=strict,
+                             store=None if no_store else store)
     except KGError as e:
         fail(str(e))
     for problem in report.problems:
         typer.echo(f"Error: {problem}", err=True)
     typer.echo(report.summary(), err=True)
+    if report.store is not None:
+        typer.echo(f"{report.store.summary()} -> {store}", err=True)
     if report.problems:
         raise typer.Exit(1)
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator, NamedTuple, Sequence
@@ -100,11 +101,13 @@ class UpdateReport:
 # --------------------------------------------------------------------------- open
 
 
-def open_store(path: str | os.PathLike = DEFAULT_STORE, *, read_only: bool = False) -> ox.Store:
+def open_store(path: str | os.PathLike = DEFAULT_STORE, *, read_only: bool = False, wait: float = 10.0) -> ox.Store:
     """Open (or create) the on-disk store at ``path``.
 
     ``read_only=True`` opens an existing store without taking the write lock,
     so queries can run while ``kg serve`` reads the same store; the store must exist.
+    A store another process is writing is retried for ``wait`` seconds (writes are
+    short transactions), then reported.
 
     Raises:
         StoreError: the path is not a store, does not exist (read-only), or is
@@ -122,12 +125,18 @@ def open_store(path: str | os.PathLike = DEFAULT_STORE, *, read_only: bool = Fal
             raise StoreError(f"{path}: cannot open the store read-only: {e}") from e
     if path.is_dir() and any(path.iterdir()) and not (path / "CURRENT").exists():
         raise StoreError(f"{path}: directory exists but is not an Oxigraph store; choose another --store")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        return ox.Store(str(path))
-    except OSError as e:
-        hint = " (another kg build, remove or serve --allow-update is using it)" if "lock" in str(e).lower() else ""
-        raise StoreError(f"{path}: cannot open the store{hint}: {e}") from e
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            return ox.Store(str(path))
+        except OSError as e:
+            locked = "lock" in str(e).lower()
+            if locked and time.monotonic() < deadline:
+                time.sleep(0.2)
+                continue
+            hint = " (another kg build, remove or serve --allow-update is using it)" if locked else ""
+            raise StoreError(f"{path}: cannot open the store{hint}: {e}") from e
 
 
 # --------------------------------------------------------------------------- read
@@ -265,6 +274,19 @@ def update_articles(store: ox.Store, results: Iterable[Sequence]) -> UpdateRepor
     for lst in (report.added, report.replaced, report.unchanged, report.removed_graphs):
         lst.sort()
     return report
+
+
+def update_store(store_dir: str | os.PathLike, articles: Iterable) -> UpdateReport:
+    """Open the store at ``store_dir`` (creating it) and ``update_articles`` it; for ``kg build``.
+
+    ``articles`` are ``(iri, content_hash, source_path, graph)`` tuples or
+    ``kg.pipeline.ArticleResult`` objects.
+    """
+    store = open_store(store_dir)
+    try:
+        return update_articles(store, articles)
+    finally:
+        store.flush()
 
 
 def resolve_selectors(store: ox.Store, selectors: Iterable[str]) -> dict[str, StoredArticle]:

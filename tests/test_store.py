@@ -264,3 +264,80 @@ def _fresh(articles) -> ox.Store:
 
 def _objects(store, predicate):
     return [q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(str(predicate)), None, None)]
+
+
+def test_locked_store_is_reported_after_waiting(tmp_path):
+    holder = open_store(tmp_path / "store")  # noqa: F841 - keeps the write lock
+    with pytest.raises(StoreError, match="another kg build, remove or serve --allow-update is using it"):
+        open_store(tmp_path / "store", wait=0.3)
+
+
+# --------------------------------------------------------------------------- kg build / remove / export
+
+from typer.testing import CliRunner  # noqa: E402
+
+from kg.cli import app  # noqa: E402
+
+GOOD_A = "东湖镇总工会副主席张建国走访慰问了15名困难职工，送去慰问金共计3000元。"
+GOOD_B = "西山县总工会主席李红梅带队看望12名劳动模范，送去大米20袋。"
+CHANGED_A = "东湖镇总工会副主席张建国走访慰问了16名困难职工，送去慰问金共计3200元。"
+
+
+def kg(*args):
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    return result
+
+
+def graph_of(path) -> set:
+    s = load_graph_file(path)
+    return set(union_triples(s))
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    d = tmp_path / "news"
+    d.mkdir()
+    (d / "a.txt").write_text(GOOD_A, encoding="utf-8")
+    (d / "b.txt").write_text(GOOD_B, encoding="utf-8")
+    return d
+
+
+def test_build_updates_store_like_the_file(tmp_path, corpus):
+    store_dir = tmp_path / "store"
+    r = kg("build", corpus, "-o", tmp_path / "all.nt", "--store", store_dir)
+    assert r.exit_code == 0, r.output
+    assert "store: 2 added, 0 replaced, 0 unchanged" in r.output
+    kg("export", tmp_path / "export.nt", "--store", store_dir)
+    assert graph_of(tmp_path / "export.nt") == graph_of(tmp_path / "all.nt")
+    export_before = (tmp_path / "export.nt").read_bytes()
+
+    # the same articles again: nothing changes
+    r = kg("build", corpus, "-o", tmp_path / "all.nt", "--store", store_dir)
+    assert "store: 0 added, 0 replaced, 2 unchanged" in r.output
+    kg("export", tmp_path / "export.nt", "--store", store_dir)
+    assert (tmp_path / "export.nt").read_bytes() == export_before
+
+    # changed text replaces the old version of a.txt
+    (corpus / "a.txt").write_text(CHANGED_A, encoding="utf-8")
+    r = kg("build", corpus, "-o", tmp_path / "all.nt", "--store", store_dir)
+    assert "store: 0 added, 1 replaced, 1 unchanged" in r.output
+    kg("export", tmp_path / "export.nt", "--store", store_dir)
+    assert graph_of(tmp_path / "export.nt") == graph_of(tmp_path / "all.nt")
+
+
+def test_kg_remove_equals_build_without_article(tmp_path, corpus):
+    store_dir = tmp_path / "store"
+    assert kg("build", corpus, "-o", tmp_path / "all.nt", "--store", store_dir).exit_code == 0
+    r = kg("remove", "a", "--store", store_dir)
+    assert r.exit_code == 0 and "removed" in r.output and "a.txt" in r.output
+    assert kg("build", corpus / "b.txt", "-o", tmp_path / "b.nt", "--no-store").exit_code == 0
+    kg("export", tmp_path / "export.nt", "--store", store_dir)
+    assert graph_of(tmp_path / "export.nt") == graph_of(tmp_path / "b.nt")
+    r = kg("remove", "a", "--store", store_dir)
+    assert r.exit_code == 1 and "'a' matches no article" in r.output
+
+
+def test_build_no_store_leaves_store_alone(tmp_path, corpus):
+    r = kg("build", corpus, "-o", tmp_path / "all.ttl", "--no-store", "--store", tmp_path / "store")
+    assert r.exit_code == 0 and "store:" not in r.output
+    assert not (tmp_path / "store").exists()
