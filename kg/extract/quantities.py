@@ -25,6 +25,15 @@ _DATE = re.compile(
 )
 
 
+def _purpose(f: str, start: int, end: int) -> str | None:
+    """Return the purpose word of an amount: the one right after it (…元慰问金), else the nearest before it."""
+    after = _PURPOSE.match(f, end)
+    if after:
+        return after.group(0)
+    before = list(_PURPOSE.finditer(f[max(0, start - 14):start]))
+    return before[-1].group(0) if before else None
+
+
 def find_money(s: str, offset: int) -> list[Span]:
     """Find amounts in yuan: value or min/max, approximate, per person, purpose."""
     f = fold(s)
@@ -41,9 +50,7 @@ def find_money(s: str, offset: int) -> list[Span]:
             continue
         ranges.append((m.start(), m.end()))
         window = f[max(0, m.start() - 14):m.start()]
-        after = _PURPOSE.match(f, m.end())
-        before = list(_PURPOSE.finditer(window))
-        purpose = after.group(0) if after else (before[-1].group(0) if before else None)
+        purpose = _purpose(f, m.start(), m.end())
         text = s[m.start():m.end()]
         out.append(Span("money", offset + m.start(), offset + m.end(), text, text,
                         attrs(min=lo, max=hi, approximate=bool(m.group("more")),
@@ -66,9 +73,7 @@ def find_money(s: str, offset: int) -> list[Span]:
                 approx = approx or bool(m.group("more3"))
         window = f[max(0, m.start() - 14):m.start()]
         per = bool(_PER_PERSON.search(window)) and m.group("pre") not in ("共计", "共", "累计", "总计")
-        after = _PURPOSE.match(f, m.end())
-        before = list(_PURPOSE.finditer(window))
-        purpose = after.group(0) if after else (before[-1].group(0) if before else None)
+        purpose = _purpose(f, m.start(), m.end())
         if f[m.end():m.end() + 3] == "的慰问品" or f[m.end():m.end() + 1] == "的" and "价值" in window[-3:]:
             purpose = purpose or "慰问品"
         text = s[m.start():m.end()]
