@@ -8,8 +8,6 @@ Only line breaks and spaces are touched; every other character is kept as writte
 """
 from __future__ import annotations
 
-import re
-import statistics
 import unicodedata
 
 # Characters after which a line may end a paragraph or sentence.

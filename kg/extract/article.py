@@ -227,31 +227,26 @@ def _expand_org(name: str, ctx: Context, places_in: list[Span]) -> tuple[str, st
         if name.startswith(prefix) and len(name) > len(prefix) and not any(p.text == name[:len(p.text)] for p in places_in):
             place = ctx.level_place(prefix)
             if place:
-                rest = name[len(prefix):]
-                if rest.startswith(prefix) and prefix in ("区", "市", "县"):
-                    rest = rest  # 区区委 is handled below
-                canon = place + rest
-                return _tidy(canon, place), place
+                return _tidy(place + name[len(prefix):]), place
             return name, None
-    inner = [p for p in places_in]
     place = None
-    if inner:
-        best = max(inner, key=lambda p: (LEVEL_RANK.get(p.get("level"), 0), p.end))
+    if places_in:
+        best = max(places_in, key=lambda p: (LEVEL_RANK.get(p.get("level"), 0), p.end))
         place = best.name
         # drop higher levels written before the lowest one: 北京市大兴区总工会 -> 大兴区总工会
         lowest_text = best.text
         idx = name.find(lowest_text)
-        if idx > 0 and not name.startswith("政协") and all(name[:idx].find(p.text) >= 0 or True for p in inner):
-            pre = name[:idx]
-            if all(q.text in pre for q in inner if q is not best) and sum(len(q.text) for q in inner if q is not best) == len(pre):
+        if idx > 0 and not name.startswith("政协"):
+            higher = [q for q in places_in if q is not best]
+            if all(q.text in name[:idx] for q in higher) and sum(len(q.text) for q in higher) == idx:
                 name = name[idx:]
         if lowest_text != best.name and name.startswith(lowest_text) and best.name.startswith(lowest_text):
             name = best.name + name[len(lowest_text):]  # 四川 -> 四川省 only for whole names
-    return _tidy(name, place), place
+    return _tidy(name), place
 
 
-def _tidy(name: str, place: str | None) -> str:
-    # 大兴区区委 -> 大兴区委
+def _tidy(name: str) -> str:
+    """Drop a doubled level character: 大兴区区委 -> 大兴区委."""
     return re.sub(r"([区市县])\1委", r"\1委", name)
 
 
@@ -298,7 +293,6 @@ def extract(article: Article) -> Extraction:
         gaz_chain[name] = _place_chain(name, counts, region_chain)
 
     people_seen: dict[str, str] = {}
-    last_event: EventRec | None = None
     para_actor: dict[int, tuple] = {}
     para_date: dict[int, tuple] = {}
     authors = _authors(ex, tokens_of)
@@ -325,7 +319,6 @@ def extract(article: Article) -> Extraction:
         orgs_raw = find_orgs(s, tokens, sent.start, places, [])
         titles = find_titles(s, orgs_raw, sent.start)
         persons, posts = _people(s, tokens, sent, orgs_raw, titles, ctx, places)
-        person_local = [(p[1], p[2]) for p in persons]
         known = [(m.start(), m.end()) for nm in people_seen for m in re.finditer(re.escape(nm), s)]
         places = [p for p in places if not any(a <= p.start - sent.start < b for _, a, b, _ in persons)
                   and not any(a <= p.start - sent.start < b for a, b in known)]
@@ -383,12 +376,8 @@ def extract(article: Article) -> Extraction:
                         ctx, people_seen, beneficiary_people | author_names, para_actor, para_date)
             if ev is not None:
                 ex.events.append(ev)
-                last_event = ev
     for g_name in {g for ev in ex.events for g, _ in ev.groups}:
         ex.add("group", g_name)
-    for ev in ex.events:
-        for sp in ev.groups_surface if hasattr(ev, "groups_surface") else []:
-            pass
     _attach_authors(ex, authors)
     return ex
 
@@ -470,7 +459,6 @@ def _add_org(ex: Extraction, o: Span, canon: str, ctx: Context, places, region_c
     _, place = _expand_org(o.text, ctx, inner)
     kind = org_kind(canon)
     parent = None
-    suffix = o.get("suffix")
     for unit in ("工会", "党委", "团委", "女工委", "党支部", "党总支", "总工会"):
         if canon.endswith(unit) and len(canon) > len(unit) + 1:
             stem = canon[: -len(unit)]
@@ -536,7 +524,6 @@ def _people(s, tokens, sent, orgs_raw, titles, ctx: Context, places):
         for ta, tb, tw in chain:
             o = org_end.get(ta)
             if o is not None:
-                inner = [p for p in places if p.start >= o.start and p.end <= o.end]
                 oname = _org_name(o, s, sent, orgs_raw, ctx, places)
                 if oname:
                     last_org = oname
@@ -677,8 +664,6 @@ def _event(ex, sent, c0, clause, persons, orgs, places, groups, money, goods, da
         place = max(cands, key=lambda n: LEVEL_RANK.get(ex.entities[("place", n)].level if ("place", n) in ex.entities else None, 0))
     else:
         place = ctx.region_chain[-1] if ctx.region_chain else None
-    if any("Donation" == c or "AidDelivery" == c for c in classes) and cl_money:
-        pass
     ev_dates = [d for d in dates if c0 <= d.start - sent.start < c1] or [d for d in dates]
     date = None
     if ev_dates:

@@ -10,17 +10,7 @@ import re
 from functools import lru_cache
 
 from kg import gazetteer, lexicon
-from kg.extract.common import (
-    BREAK_WORDS,
-    NAME_POS,
-    NUM_RE,
-    Span,
-    attrs,
-    build_matcher,
-    fold,
-    longest_matches,
-    parse_number,
-)
+from kg.extract.common import BREAK_WORDS, NAME_POS, Span, attrs, build_matcher, longest_matches
 from kg.normalize import is_cjk
 from kg.segment import Token
 
@@ -123,8 +113,6 @@ def find_places(s: str, tokens, offset: int) -> list[Span]:
         if w in shorts and b < len(s) and s[b] in "省市":
             continue  # 四川省 is matched in full elsewhere
         level = places[0].level
-        if level in ("district", "county") and b < len(s) and s[b:b + 1] in "委" and s[b - 1] == "区":
-            pass
         out.append(Span("place", offset + a, offset + b, w, full, attrs(level=level, gaz=True)))
     taken = [(p.start - offset, p.end - offset) for p in out]
     for tok in tokens:
