@@ -494,24 +494,18 @@ def _people(s, tokens, sent, orgs_raw, titles, ctx: Context, places):
                 break
             names.append((nxt, j + 1, j + 1 + len(nxt)))
             j = j + 1 + len(nxt)
-        # walk back along the chain
+        # walk back along the chain: a segment before 、 or ， that ends in a title (not a name) is the same person's
         chain = [(a, b, w)]
         k = a
         while True:
             o = org_end.get(k)
             if o is not None:
                 k = o.start - sent.start
-            if k > 0 and s[k - 1] in "、，,":
-                prev = [t for t in titles if t[1] == k - 1 or (org_end.get(k - 1) is None and t[1] == k - 1)]
-                if prev and name_at(s, tokens, k) is None or prev and (k in [t[0] for t in titles] or org_end.get(k + 0) is None):
-                    pt = prev[0] if prev else None
-                    if pt is None:
-                        break
-                    # the previous segment must end in a title, not a name
-                    chain.insert(0, pt)
-                    k = pt[0]
-                    continue
-            break
+            prev = [t for t in titles if t[1] == k - 1] if k > 0 and s[k - 1] in "、，," else []
+            if not prev:
+                break
+            chain.insert(0, prev[0])
+            k = prev[0][0]
         held = []
         last_org = None
         first = chain[0][0]
