@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -75,17 +76,22 @@ def iter_results(docs: Iterable[Document | Problem], jobs: int = 1) -> Iterator:
             yield d if isinstance(d, Problem) else _work(d)
         return
     problems_first = []
+    # Pool.imap reads its input as fast as it can: bound the documents in flight so that
+    # memory grows with the graph, not with the raw text of the archive.
+    in_flight = threading.BoundedSemaphore(jobs * 32)
 
     def only_docs():
         for d in documents():
             if isinstance(d, Problem):
                 problems_first.append(d)
             else:
+                in_flight.acquire()
                 yield d
 
     ctx = get_context("fork" if sys.platform.startswith("linux") else "spawn")
     with ctx.Pool(jobs) as pool:
         for r in pool.imap(_work, only_docs(), chunksize=4):
+            in_flight.release()
             while problems_first:
                 yield problems_first.pop(0)
             yield r
