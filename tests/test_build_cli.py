@@ -137,3 +137,24 @@ def test_validate_command(tmp_path):
     broken.write_text(text.replace("kgo:confidence 0.", "kgo:confidence 7."), encoding="utf-8")
     bad = run("validate", str(broken))
     assert bad.exit_code == 1 and "confidence" in bad.output
+
+
+def test_parallel_extraction_holds_a_bounded_number_of_documents():
+    from kg.build import iter_results
+
+    pulled = 0
+
+    def documents():
+        nonlocal pulled
+        for i in range(400):
+            pulled += 1
+            yield Document(f"d{i}.txt", f"d{i}", f"第{i}篇：东湖镇总工会为{i + 1}名困难职工送去慰问金。")
+
+    results = iter_results(documents(), jobs=2)
+    first = next(results)
+    assert not isinstance(first, Exception)
+    import time
+
+    time.sleep(0.5)  # let the pool's feeder run ahead as far as it can
+    assert pulled <= 2 * 32 + 8, pulled
+    assert sum(1 for _ in results) == 399
