@@ -158,6 +158,9 @@ def serve(
         fail(str(e))
     mode = "read-write" if allow_update else "read-only"
     typer.echo(f"SPARQL endpoint ({mode}): {server.query_url}  (Ctrl-C stops)", err=True)
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the server on `kill` too
     try:
         server.process.wait()
     except KeyboardInterrupt:
