@@ -240,7 +240,7 @@ def update_articles(store: ox.Store, results: Iterable[Sequence]) -> UpdateRepor
         for src in art.source_paths:
             by_source.setdefault(src, set()).add(art.iri)
 
-    plain_adds: list[ox.Quad] = []
+    plain_adds: list[list[ox.Quad]] = []  # one list per article: never split across transactions
     replace_ops: list[tuple[list[str], str, list[ox.Quad]]] = []
     dropped: set[str] = set()
     for iri in sorted(merged):
@@ -265,8 +265,7 @@ def update_articles(store: ox.Store, results: Iterable[Sequence]) -> UpdateRepor
             report.replaced.append(label)
             report.removed_graphs.extend(sorted(stale - {iri}))
         else:
-            plain_adds.extend(quads)
-            plain_adds.extend(ox.Quad(s, p, o) for s, p, o in triples)  # the union graph
+            plain_adds.append(quads + [ox.Quad(s, p, o) for s, p, o in triples])  # + the union graph
             report.added.append(label)
 
     _extend(store, plain_adds)
@@ -462,12 +461,23 @@ def _same_graph(store: ox.Store, name: ox.NamedNode, quads: list[ox.Quad]) -> bo
     return stored == set(scratch.quads_for_pattern(None, None, None, name))
 
 
-def _extend(store: ox.Store, quads: list[ox.Quad]) -> None:
-    for start in range(0, len(quads), _BATCH_TRIPLES * 4):
-        try:
-            store.extend(quads[start:start + _BATCH_TRIPLES * 4])
-        except OSError as e:
-            raise StoreError(f"cannot write the store: {e}") from e
+def _extend(store: ox.Store, articles: list[list[ox.Quad]]) -> None:
+    """Add whole articles, several per transaction (up to about ``_BATCH_TRIPLES`` quads)."""
+    batch: list[ox.Quad] = []
+    for quads in articles:
+        batch.extend(quads)
+        if len(batch) >= _BATCH_TRIPLES:
+            _extend_once(store, batch)
+            batch = []
+    if batch:
+        _extend_once(store, batch)
+
+
+def _extend_once(store: ox.Store, quads: list[ox.Quad]) -> None:
+    try:
+        store.extend(quads)
+    except OSError as e:
+        raise StoreError(f"cannot write the store: {e}") from e
 
 
 def _replace(store: ox.Store, ops: list[tuple[list[str], str, list[ox.Quad]]]) -> None:

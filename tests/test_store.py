@@ -171,6 +171,16 @@ def test_union_graph_is_union_of_article_graphs(store):
     assert set(union_triples(store)) == named
 
 
+def test_small_batches_give_the_same_store(store, monkeypatch):
+    # several articles per transaction, but never part of one: same result with tiny batches
+    import kg.store
+
+    monkeypatch.setattr(kg.store, "_BATCH_TRIPLES", 5)
+    update_articles(store, [A, B, J])
+    update_articles(store, [A2])
+    assert nt(store) == nt(_fresh([A2, B, J]))
+
+
 def test_update_request_is_one_transaction(store):
     # The store relies on Oxigraph running a whole update request in one transaction:
     # a failing operation must roll back the earlier ones in the same request.
