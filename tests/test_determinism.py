@@ -200,7 +200,7 @@ def _kg() -> list[str]:
 
 def _run_build(cwd: Path, out: str, jobs: int, seed: str) -> bytes:
     env = dict(os.environ, PYTHONHASHSEED=seed)
-    r = subprocess.run([*_kg(), "build", "articles", "-o", out, "--jobs", str(jobs)], cwd=cwd, env=env,
+    r = subprocess.run([*_kg(), "build", "articles", "-o", out, "--jobs", str(jobs), "--no-store"], cwd=cwd, env=env,
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "failed 0" in r.stderr, r.stderr

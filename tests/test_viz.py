@@ -27,7 +27,7 @@ HOSTILE = ('<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "'\"&a
 @pytest.fixture(scope="module")
 def example_graph(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("viz") / "daxing.ttl"
-    result = CliRunner().invoke(app, ["build", str(EXAMPLE), "-o", str(out)])
+    result = CliRunner().invoke(app, ["build", str(EXAMPLE), "-o", str(out), "--no-store"])
     assert result.exit_code == 0, result.output
     return out
 

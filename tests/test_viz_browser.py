@@ -104,7 +104,7 @@ class Page:
 
 def build(tmp_path: Path, article: Path) -> Path:
     out = tmp_path / "graph.ttl"
-    r = CliRunner().invoke(app, ["build", str(article), "-o", str(out)])
+    r = CliRunner().invoke(app, ["build", str(article), "-o", str(out), "--no-store"])
     assert r.exit_code == 0, r.output
     return out
 
