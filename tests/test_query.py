@@ -401,6 +401,29 @@ kgr:e5a schema:value 99 .
 """
 
 
+PEOPLE_TTL = """
+@prefix kgo: <https://w3id.org/kg-news/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix kgr: <https://w3id.org/kg-news/id/> .
+kgr:gA rdfs:label "大病职工"@zh .
+kgr:gB rdfs:label "困难职工"@zh .
+kgr:e1 kgo:beneficiary kgr:gA ; kgo:beneficiaryCount 15 .
+kgr:e2 kgo:beneficiary kgr:gA, kgr:gB ; kgo:beneficiaryShare kgr:s1, kgr:s2 .
+kgr:s1 kgo:beneficiary kgr:gA ; kgo:beneficiaryCount 107 .
+kgr:s2 kgo:beneficiary kgr:gB ; kgo:beneficiaryCount 183 .
+kgr:e3 kgo:beneficiary kgr:gA, kgr:gB ; kgo:beneficiaryCount 50 .
+kgr:e4 kgo:beneficiary kgr:gA ; kgo:beneficiaryCount 999 ; kgo:summary true .
+kgr:e5 kgo:beneficiary kgr:gB ; kgo:beneficiaryCount 7 ; kgo:status "planned" .
+"""
+
+
+def test_people_helped_counts_shares_not_summaries():
+    # e3 helps two groups with one count: not attributable, left out; e4 restates (summary); e5 is planned
+    store = ox.Store()
+    store.load(PEOPLE_TTL.encode("utf-8"), ox.RdfFormat.TURTLE)
+    assert render(run_query("people_helped", store=store)).splitlines()[1:] == ["困难职工 | 183 | 1", "大病职工 | 122 | 2"]
+
+
 @pytest.mark.parametrize(
     "name,expected",
     [
