@@ -62,13 +62,14 @@ def example_ntriples() -> tuple[str, list[str]]:
 
 
 def write_copies(article: str, lines: list[str], target: int, regions: int, path: Path) -> int:
-    """Write N-Quads of about ``target`` triples (article graphs + union graph); return the copies written."""
-    per_copy = len(lines)
-    copies = max(1, round(target / per_copy))
+    """Write N-Quads: copies until the union graph has ``target`` triples, then the union; return the copies."""
     old_hash = article.rsplit("/", 1)[1]
     union: set[str] = set()
+    copies = 0
     with path.open("w", encoding="utf-8") as out:
-        for i in range(copies):
+        while len(union) < target:
+            i = copies
+            copies += 1
             new_hash = hashlib.sha256(f"bench-{i}".encode()).hexdigest()
             k = i % regions
             region = f"大兴区{k}" if k else "大兴区"
