@@ -151,6 +151,8 @@ def find_places(s: str, tokens, offset: int) -> list[Span]:
             continue
         floor = max([y for x, y in taken if y <= a] + [floor0])
         start = extend_left(s, tokens, a, floor, 5 if m.group(0) in ("街道", "社区") else 4)
+        if start - floor == 1 and floor > 0 and is_cjk(s[floor]) and any(y == floor for _, y in taken):
+            start = floor  # right after a known place, the whole run is the name (李沧区|浮山路街道)
         core = s[start:a]
         if len(core) < 2 or core[-1] in "的了和与及在到":
             continue
