@@ -18,8 +18,8 @@ _RANGE = re.compile(
 _PURPOSE = re.compile(r"(慰问金|救助金|补助金|补助款|应急款|帮扶金|帮扶资金|慰问款|救助款|资金|善款|捐款|奖励金|助学金|帮扶款|专项资金)")
 _PER_PERSON = re.compile(r"(每人|每名|每户|每位|人均|户均|每个)")
 _UNITS = "箱|台|份|袋|桶|件|套|床|条|个|盒|斤|公斤|千克|吨|瓶|包|张|辆|批|双|顶|只|提|壶|册|本|块|桶"
-_COUNT_AFTER = re.compile(rf"(?P<num>{NUM_RE})(?P<more>多|余)?(?:名|户|位|个|人次|人)")
-_COUNT_TAIL = re.compile(rf"^(?:共计|共)?(?P<num>{NUM_RE})(?:多|余)?(?:人次|名|户|人|位)")
+_COUNT_AFTER = re.compile(rf"(?P<num>{NUM_RE})(?P<mult>万)?(?P<more>多|余)?(?:名|户|位|个|人次|人)")
+_COUNT_TAIL = re.compile(rf"^(?:共计|共)?(?P<num>{NUM_RE})(?P<mult>万)?(?:多|余)?(?:人次|名|户|人|位)")
 _DATE = re.compile(
     r"(?:(?P<y>\d{4})年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:(?:至|到|-|—|～|~)(?:(?P<m2>\d{1,2})月)?(?P<d2>\d{1,2})日)?(?P<since>起)?"
 )
@@ -83,6 +83,11 @@ def find_money(s: str, offset: int) -> list[Span]:
     return out
 
 
+def _count(m) -> float | None:
+    n = parse_number(m.group("num"))
+    return n * 10000 if n is not None and m.group("mult") else n
+
+
 def find_groups(s: str, offset: int, blocked: list[tuple[int, int]]) -> list[Span]:
     """Find beneficiary groups from the lexicon, with a count when the text gives one (15名大病职工, 困难职工183人)."""
     table = lexicon.groups()
@@ -99,11 +104,11 @@ def find_groups(s: str, offset: int, blocked: list[tuple[int, int]]) -> list[Spa
         if m is not None and m.end() >= len(before) - 6:
             gap = before[m.end():]
             if not re.search(r"[，。、,；;]", gap):
-                count = parse_number(m.group("num"))
+                count = _count(m)
         if count is None:
             t = _COUNT_TAIL.match(f[b:b + 12])
             if t:
-                count = parse_number(t.group("num"))
+                count = _count(t)
         if count is not None and count != int(count):
             count = None
         out.append(Span("group", offset + a, offset + b, w, table[w], attrs(count=int(count) if count else None)))
