@@ -239,11 +239,33 @@ def stage_build(path: Path, jobs: int, workdir: Path) -> dict:
             "triples": report.triples, "ttl_mb": round(size / 1e6, 1)}
 
 
-STAGES = {"jieba": stage_jieba, "extract": stage_extract, "build": stage_build}
+def stage_build_store(path: Path, jobs: int, workdir: Path) -> dict:
+    """``build_files`` with a store directory, as ``kg build`` does by default (``--store output/store``)."""
+    import shutil
+
+    from kg.build import build_files
+
+    out = workdir / f"bench-{jobs}-{os.getpid()}.ttl"
+    store = workdir / f"store-{jobs}-{os.getpid()}"
+    report = build_files([path], out, jobs=jobs, progress=False, store=store)
+    size = out.stat().st_size
+    store_mb = sum(f.stat().st_size for f in store.rglob("*") if f.is_file()) / 1e6
+    out.unlink()
+    shutil.rmtree(store)
+    return {"rows": report.built, "duplicates": report.duplicates, "problems": len(report.problems),
+            "triples": report.triples, "ttl_mb": round(size / 1e6, 1), "store_mb": round(store_mb, 1)}
+
+
+STAGES = {"jieba": stage_jieba, "extract": stage_extract, "build": stage_build, "build+store": stage_build_store}
 
 
 def run_stage(name: str, path: Path, jobs: int, workdir: Path) -> None:
     """Run one stage in this process and print its measurements as one JSON line."""
+    kg_file = None
+    if name != "jieba":
+        import kg
+
+        kg_file = kg.__file__
     with TreeSampler() as sampler:
         t0 = time.perf_counter()
         info = STAGES[name](path, jobs, workdir)
@@ -256,6 +278,7 @@ def run_stage(name: str, path: Path, jobs: int, workdir: Path) -> None:
         "rss_self_mb": me.ru_maxrss / 1024,  # KB on Linux
         "rss_child_mb": kids.ru_maxrss / 1024,
         "pss_tree_mb": sampler.peak_kb / 1024 if sampler.available else None,
+        "kg_file": kg_file,
     })
     print("RESULT " + json.dumps(info))
 
@@ -282,6 +305,36 @@ def measure(name: str, path: Path, jobs: int, workdir: Path, chars: int, label: 
     print(f"    {r['wall_s']:.1f} s, {r['cps']:,.0f} chars/s, load {r['load']:.2f}; {json.dumps(r)}",
           file=sys.stderr, flush=True)
     return r
+
+
+def kg_location() -> Path:
+    """The kg package the stage subprocesses will import (PYTHONPATH may point at a frozen copy)."""
+    out = subprocess.run([sys.executable, "-c", "import kg; print(kg.__file__)"], capture_output=True, text=True,
+                         check=True, cwd="/").stdout.strip()  # not the repository: '' on sys.path would win
+    return Path(out).parent
+
+
+def fingerprint(package: Path) -> str:
+    """A hash of every file of the kg package (code and lexicons), to detect edits during the run."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for f in sorted(package.rglob("*")):
+        if f.is_file() and "__pycache__" not in f.parts:
+            h.update(str(f.relative_to(package)).encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def git_head() -> str:
+    try:
+        head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "kg"], capture_output=True,
+                               text=True).stdout.strip()
+        return head + (" (kg/ has uncommitted changes)" if dirty else "")
+    except OSError:
+        return "unknown"
 
 
 def fmt_mb(v) -> str:
@@ -331,6 +384,8 @@ def main(argv=None) -> int:
     ap.add_argument("tsv", nargs="?", type=Path, default=DEFAULT_TSV, help="thucnews.tsv (label<TAB>text a line)")
     ap.add_argument("--mb", type=float, default=40.0, help="size of the JSONL input in MB (default 40)")
     ap.add_argument("--no-scaling", action="store_true", help="skip the 1/4 and 1/2 size runs")
+    ap.add_argument("--store", action="store_true",
+                    help="also time a 1-job build that updates an on-disk store, as `kg build` does by default")
     ap.add_argument("--profile", action="store_true", help="only cProfile a 1-job build of --mb MB and print it")
     ap.add_argument("--top", type=int, default=30, help="rows per profile listing")
     ap.add_argument("--stage", choices=sorted(STAGES), help=argparse.SUPPRESS)
@@ -346,6 +401,9 @@ def main(argv=None) -> int:
         print(f"benchmark data not found: {args.tsv} (needs ../shared/bench/news/thucnews.tsv); nothing to do")
         return 0
 
+    package = kg_location()
+    code_before = fingerprint(package)
+    head = git_head()
     texts = read_tsv(args.tsv)
     unique = len(set(texts))
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
@@ -378,6 +436,7 @@ def main(argv=None) -> int:
         ex2 = run("extract", full, 2, chars, "extraction (iter_results)")
         b1 = run("build", full, 1, chars, "full build to .ttl (build_files)")
         b2 = run("build", full, 2, chars, "full build to .ttl (build_files)")
+        bs = run("build+store", full, 1, chars, "full build + on-disk store (build_files, store=DIR)") if args.store else None
         for r in (b1, b2):
             if r["rows"] != expected or r["duplicates"] or r["problems"]:
                 print(f"WARNING: build of {rows} rows built {r['rows']} articles, {r['duplicates']} duplicates, "
@@ -396,16 +455,22 @@ def main(argv=None) -> int:
 
     # ------------------------------------------------------------------ report
     load = os.getloadavg()
+    code_after = fingerprint(package)
     print(f"\n## kg build benchmark: {args.tsv.name} repeated to {args.mb:g} MB\n")
     print(f"- input: {rows:,} JSONL rows ({copies} copies of {len(texts):,} articles, each text marked with its copy "
           f"number), {chars:,} characters, {ends[-1] / 1e6:.1f} MB")
     print(f"- machine: {platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs, "
           f"load average now {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (1/5/15 min); "
           f"jieba dictionary load {jb.get('dict_load_s')} s (included in every time)")
+    print(f"- code: kg from {package} (repository HEAD {head}); package fingerprint {code_before}"
+          + (", unchanged during the run" if code_after == code_before else
+             f" -> {code_after}: WARNING, kg changed during the run, stages measured different code"))
     print(f"- build output: {b1['triples']:,} triples, {b1['ttl_mb']} MB Turtle; articles built {b1['rows']:,} "
           f"(duplicates {b1['duplicates']}, problems {b1['problems']})")
     print()
-    print(table([jb, ex1, ex2, b1, b2], base))
+    print(table([jb, ex1, ex2, b1, b2] + ([bs] if bs else []), base))
+    if bs:
+        print(f"\n(store on disk: {bs['store_mb']} MB)")
     if scaling:
         print("\n### Cost against input size (1 job)\n")
         print("| size | chars | extraction s | extraction chars/s | extraction CPU s | build s | build chars/s | "
