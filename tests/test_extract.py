@@ -444,3 +444,10 @@ def test_county_outside_the_gazetteer_is_the_region_and_expands_abbreviations():
 ])
 def test_a_place_right_after_a_known_place(text, places):
     assert [p.name for p in find_places(text, tag(text), 0)] == places
+
+
+def test_headline_from_page_title_and_no_event_of_its_own():
+    body = "东湖镇总工会走访慰问困难职工\n1月24日，东湖镇总工会主席王海涛走访慰问了8户困难职工家庭。"
+    ex = extract_document(Document("p.html", "p", body, title="东湖镇总工会走访慰问困难职工_工会动态", media_type="html"))
+    assert ex.headline == "东湖镇总工会走访慰问困难职工"
+    assert [(e.agents, e.groups) for e in ex.events] == [(["王海涛"], [("困难职工", 8)])]

@@ -144,7 +144,8 @@ def _metadata(ex: Extraction, sentences_by_para) -> None:
     if pm:
         ex.publisher = next(g for g in pm.groups() if g)
     if art.doc.title:
-        ex.headline = art.doc.title
+        # page titles carry the site's name: 朝阳区总工会走访慰问困难职工_工会动态
+        ex.headline = re.split(r"\s*[_|｜]\s*|\s+[-－–—]\s+", art.doc.title.strip())[0] or art.doc.title.strip()
     else:
         first = text.split("\n", 1)[0].strip()
         if 4 <= len(first) <= 40 and first[-1] not in "。！？，" and not _furniture().search(first):
@@ -370,8 +371,9 @@ def extract(article: Article) -> Extraction:
         money = find_money(s, sent.start)
         goods = find_goods(s, sent.start, money)
         dates = find_dates(s, sent.start)
-        # events: one per clause with a trigger
-        for clause_start, clause in _clauses(s):
+        # events: one per clause with a trigger; a headline only names what the body tells
+        is_headline = sent.caption and ex.headline is not None and s.strip() == ex.headline.strip()
+        for clause_start, clause in () if is_headline else _clauses(s):
             ev = _event(ex, sent, clause_start, clause, persons, orgs, places, groups, money, goods, dates,
                         ctx, people_seen, beneficiary_people | author_names, para_actor, para_date)
             if ev is not None:
