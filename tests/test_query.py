@@ -651,3 +651,28 @@ def _regen() -> None:  # pragma: no cover - maintenance tool
 if __name__ == "__main__":  # pragma: no cover
     if "--regen" in sys.argv:
         _regen()
+
+
+# --------------------------------------------------------------------------- the command line
+
+
+def test_cli_query(example_file, tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    def kg(*args):
+        return CliRunner().invoke(app, [str(a) for a in args])
+
+    listing = kg("query", "--list")
+    assert listing.exit_code == 0 and "official_activity" in listing.output and "--param person=" in listing.output
+    rows = kg("query", "official_activity", "--param", "person=郭金江", "--graph", example_file, "--format", "csv")
+    assert rows.exit_code == 0, rows.output
+    assert rows.output.splitlines()[0] == "person,date,end_date,kinds,place,event,evidence"
+    assert all(line.startswith("郭金江,") for line in rows.output.splitlines()[1:]) and len(rows.output.splitlines()) > 1
+    refused = kg("query", "DROP ALL", "--store", tmp_path / "none")
+    assert refused.exit_code == 1 and "read-only unless --allow-update" in refused.output
+    missing = kg("query", "officials", "--store", tmp_path / "none")
+    assert missing.exit_code == 1 and "no store here" in missing.output
+    bad = kg("query", "official_activity", "--param", "who=x", "--graph", example_file)
+    assert bad.exit_code == 1 and "unknown parameter 'who'" in bad.output
