@@ -178,6 +178,8 @@ def find_orgs(s: str, tokens, offset: int, places: list[Span], blocked: list[tup
         if suf == "政协" and s.find("委员会", b, b + 14) > 0:
             continue  # 政协…委员会 is matched by its 委员会
         start = extend_left(s, tokens, a, 0, 16)
+        if start + 1 == a and (t0 := token_at(tokens, start)) is not None and t0.pos == "a":
+            start = a  # 发挥好|工会: an adjective right before the suffix is no name (大|北街社区党支部 is)
         if suf == "委员会" and s[max(0, start - 2):start] == "政协":
             start -= 2
         if start == a or start < a and s[start] in "区市县镇" and start + 1 == a:
