@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import ORG, PROV, RDF, RDFS, SKOS
 
 from kg.errors import EvalError
@@ -281,18 +281,12 @@ def _gold_files(paths) -> list[Path]:
 
 
 def load_graph(paths) -> Graph:
-    """Read graph files (any RDF format; named graphs are read as one union)."""
-    ds = Dataset(default_union=True)
-    for p in map(Path, paths):
-        if not p.exists():
-            raise EvalError(f"{p}: no such graph file")
-        try:
-            ds.parse(p)
-        except Exception as e:  # noqa: BLE001 - rdflib raises many types for bad input
-            raise EvalError(f"{p}: cannot parse graph: {e}") from e
+    """Read graph files (any format kg build writes; named graphs are read as one union)."""
+    from kg.store import load_graph_file, to_rdflib
+
     g = Graph()
-    for t in ds.triples((None, None, None)):
-        g.add(t)
+    for p in map(Path, paths):
+        g += to_rdflib(load_graph_file(p))
     return g
 
 
