@@ -125,7 +125,7 @@ def build_graph(docs: Iterable[Document | Problem], jobs: int = 1, progress: boo
     ds = bind_prefixes(Dataset())
     for iri in sorted(per_article):
         g = ds.graph(iri)
-        for t in sorted(per_article[iri]):
+        for t in sorted(per_article.pop(iri)):  # pop: never hold an article's triples twice
             g.add(t)
     return ds, report
 
