@@ -8,6 +8,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "daxing_songwennuan.txt"
 EXAMPLE_GOLD = ROOT / "tests" / "fixtures" / "daxing_songwennuan.gold.json"
+GOLDEN = ROOT / "tests" / "fixtures" / "daxing_golden.ttl"  # the example's expected graph (scripts/regen_golden.py)
 
 
 def example_document():
