@@ -32,8 +32,22 @@ def _wide(ch: str) -> bool:
     return is_cjk(ch) or is_cjk_punct(ch)
 
 
-def _remove_spaces(line: str) -> str:
-    """Drop spaces that have a CJK character or CJK punctuation on one side and CJK or a digit on the other."""
+def _run(line: str, i: int, step: int) -> int:
+    """Return how many CJK characters run from ``i`` in direction ``step`` before a space or anything else."""
+    n = 0
+    while 0 <= i < len(line) and is_cjk(line[i]):
+        n += 1
+        i += step
+    return n
+
+
+def _remove_spaces(line: str, keep_word_gaps: bool = False) -> str:
+    """Drop spaces that have a CJK character or CJK punctuation on one side and CJK or a digit on the other.
+
+    With ``keep_word_gaps`` (web text, not OCR columns) a space between two words of two or more CJK
+    characters stays, as one space: it separates a byline from a masthead (何英婷 湖南日报), which joined
+    would read as one name. Spaced-out single characters (张 建 国) are still joined.
+    """
     out = []
     n = len(line)
     i = 0
@@ -50,6 +64,10 @@ def _remove_spaces(line: str) -> str:
                 continue
             lw, rw = _wide(left), _wide(right)
             ld, rd = left.isdigit(), right.isdigit()
+            if keep_word_gaps and is_cjk(left) and is_cjk(right) and _run(line, i - 1, -1) >= 2 and _run(line, j, 1) >= 2:
+                out.append(" ")
+                i = j
+                continue
             if (lw and (rw or rd)) or (rw and (lw or ld)):
                 i = j
                 continue
@@ -130,5 +148,5 @@ def normalize(raw: str) -> str:
         blank_run = 0
     if current:
         paragraphs.append(current)
-    cleaned = (_remove_spaces(p) for p in paragraphs)
+    cleaned = (_remove_spaces(p, keep_word_gaps=not ocr) for p in paragraphs)
     return "\n".join(p for p in cleaned if p)

@@ -39,6 +39,7 @@ class KGO(DefinedNamespace):
     Appeal: URIRef
     Goods: URIRef
     BeneficiaryShare: URIRef
+    GroupScheme: URIRef
     # properties
     title: URIRef
     locatedIn: URIRef
@@ -54,6 +55,7 @@ class KGO(DefinedNamespace):
     purpose: URIRef
     approximate: URIRef
     perPerson: URIRef
+    inKind: URIRef
     goods: URIRef
     date: URIRef
     startDate: URIRef
@@ -82,6 +84,34 @@ PREFIXES = {
     "xsd": XSD,
     "foaf": FOAF,
 }
+
+
+# One table from the extractor's record kinds to ontology classes, with the word the views show;
+# kg/rdf.py writes with it, kg/evaluate.py and kg/analyze.py read with it.
+ENTITY_KINDS = (
+    ("person", KGO.Person, "人物"),
+    ("org", KGO.Organization, "组织"),
+    ("place", KGO.Place, "地点"),
+    ("group", KGO.BeneficiaryGroup, "受助群体"),
+)
+ORG_KINDS = (
+    ("union", KGO.TradeUnion, "工会"),
+    ("party", KGO.PartyOrganization, "党组织"),
+    ("government", KGO.GovernmentBody, "政府机构"),
+    ("legislature", KGO.PeoplesCongress, "人大"),
+    ("cppcc", KGO.PoliticalConsultativeBody, "政协"),
+    ("medical", KGO.MedicalInstitution, "医疗机构"),
+    ("association", KGO.Association, "协会"),
+    ("enterprise", KGO.Enterprise, "企业"),
+    ("media", KGO.MediaOrganization, "媒体"),
+)
+EVENT_KINDS = (
+    ("AidDelivery", KGO.AidDelivery, "救助发放"),
+    ("Fundraising", KGO.Fundraising, "筹款"),
+    ("Appeal", KGO.Appeal, "倡议"),
+    ("Donation", KGO.Donation, "捐赠"),
+    ("Visit", KGO.Visit, "慰问"),
+)
 
 
 def bind_prefixes(g: Graph) -> Graph:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from rdflib import Graph, URIRef
 
-from kg.extract.article import Extraction, extract
-from kg.model import Article, Document
+from kg.extract import extract
+from kg.model import Article, Document, Extraction
 from kg.normalize import normalize
 from kg.rdf import article_iri, to_graph
 from kg.segment import split_sentences

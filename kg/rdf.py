@@ -1,4 +1,8 @@
-"""The only place that adds triples: one article's extraction -> an RDF graph under the ontology."""
+"""The only place that adds triples: one article's Extraction -> an RDF graph under the ontology.
+
+One emitter per record kind (article, entity, post, author, event and its parts); IRIs are
+deterministic, so the corpus graph is the union of the article graphs.
+"""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -6,17 +10,14 @@ from decimal import Decimal
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import ORG, PROV, RDF, RDFS, SKOS, XSD
 
-from kg.extract.article import Extraction
-from kg.ontology import KGO, KGR, SDO, bind_prefixes
+from kg import lexicon
+from kg.model import Entity, EventRecord, Evidence, Extraction, GoodsMention, MoneyMention, Post
+from kg.ontology import ENTITY_KINDS, EVENT_KINDS, KGO, KGR, ORG_KINDS, SDO, bind_prefixes
 
-ORG_CLASS = {
-    "union": KGO.TradeUnion, "party": KGO.PartyOrganization, "government": KGO.GovernmentBody,
-    "legislature": KGO.PeoplesCongress, "cppcc": KGO.PoliticalConsultativeBody,
-    "medical": KGO.MedicalInstitution, "association": KGO.Association, "enterprise": KGO.Enterprise,
-    "media": KGO.MediaOrganization,
-}
-EVENT_CLASS = {"Visit": KGO.Visit, "Donation": KGO.Donation, "AidDelivery": KGO.AidDelivery,
-               "Fundraising": KGO.Fundraising, "Appeal": KGO.Appeal}
+ENTITY_CLASS = {k: cls for k, cls, _ in ENTITY_KINDS}
+ORG_CLASS = {k: cls for k, cls, _ in ORG_KINDS}
+EVENT_CLASS = {k: cls for k, cls, _ in EVENT_KINDS}
+AUTHOR_ROLES = frozenset(("记者", "通讯员", "作者", "摄影", "拟稿人"))
 _FORBIDDEN = set(' <>"{}|\\^`#?%/')
 
 
@@ -35,179 +36,236 @@ def article_iri(content_hash: str) -> URIRef:
     return KGR[f"article/{content_hash[:16]}"]
 
 
+def group_iri(name: str) -> URIRef:
+    """Return the IRI of a beneficiary group (the same in every article)."""
+    return iri("group", name)
+
+
 def zh(text: str) -> Literal:
     return Literal(text, lang="zh")
 
 
-def _dec(v: float) -> Literal:
+def dec(v) -> Literal:
+    """An exact xsd:decimal literal: 51000, 5.27 (no exponent, no trailing zeros)."""
     d = Decimal(str(v)).normalize()
     if d == d.to_integral():
         d = d.quantize(Decimal(1))
-    return Literal(str(d), datatype=XSD.decimal)
+    return Literal(format(d, "f"), datatype=XSD.decimal)
 
 
 def _date(v: str) -> Literal:
     return Literal(v, datatype=XSD.gMonthDay if v.startswith("--") else XSD.date)
 
 
-def to_graph(ex: Extraction) -> Graph:
-    """Return the RDF graph of one article's extraction (deterministic IRIs, provenance on every fact)."""
-    g = bind_prefixes(Graph())
-    art = ex.article
-    a = article_iri(art.content_hash)
-    g.add((a, RDF.type, KGO.Article))
-    g.add((a, RDF.type, SDO.NewsArticle))
-    g.add((a, KGO.sourcePath, Literal(art.doc.source_path)))
-    g.add((a, KGO.contentHash, Literal(art.content_hash)))
-    if ex.headline:
-        g.add((a, SDO.headline, zh(ex.headline)))
-    if ex.published:
-        g.add((a, SDO.datePublished, Literal(ex.published, datatype=XSD.date)))
-    if ex.publisher:
-        g.add((a, SDO.publisher, zh(ex.publisher)))
+class _Writer:
+    """Adds one article's triples to a graph; holds the article's node table."""
 
-    places = {name: e for (kind, name), e in ex.entities.items() if kind == "place"}
+    def __init__(self, ex: Extraction):
+        self.ex = ex
+        self.g = bind_prefixes(Graph())
+        self.a = article_iri(ex.article.content_hash)
+        self.base = f"article/{ex.article.content_hash[:16]}"
+        self.places = {e.name: e for e in ex.entities if e.kind == "place"}
+        self.region_chain = self.place_chain(ex.region) if ex.region else ()
+        self.nodes = {(e.kind, e.name): self.node(e) for e in ex.entities}
 
-    def place_chain(name: str) -> tuple[str, ...]:
-        e = places.get(name)
+    def place_chain(self, name: str, seen=()) -> tuple[str, ...]:
+        e = self.places.get(name)
         if e is None:
             return (name,)
         if e.chain:
             return e.chain
-        if e.parent and e.parent != name:
-            return place_chain(e.parent) + (name,)
+        if e.parent and e.parent != name and e.parent not in seen:
+            return self.place_chain(e.parent, seen + (name,)) + (name,)
         return (name,)
 
-    region_chain = place_chain(ex.region) if ex.region else ()
-    nodes: dict[tuple[str, str], URIRef] = {}
-    for (kind, name), e in sorted(ex.entities.items()):
-        if kind == "place":
-            nodes[(kind, name)] = iri("place", *place_chain(name))
-        elif kind == "org":
-            chain = place_chain(e.place) if e.place else region_chain
-            nodes[(kind, name)] = iri("org", *(chain or ("_",)), name)
-        elif kind == "person":
-            nodes[(kind, name)] = iri("person", *(region_chain or ("_",)), name)
-        elif kind == "group":
-            nodes[(kind, name)] = iri("group", name)
-    if ex.region and ("place", ex.region) in nodes:
-        g.add((a, KGO.region, nodes[("place", ex.region)]))
+    def node(self, e: Entity) -> URIRef:
+        if e.kind == "place":
+            return iri("place", *self.place_chain(e.name))
+        if e.kind == "org":
+            chain = self.place_chain(e.place) if e.place else self.region_chain
+            return iri("org", *(chain or ("_",)), e.name)
+        if e.kind == "person":
+            return iri("person", *(self.region_chain or ("_",)), e.name)
+        return group_iri(e.name)
 
-    for (kind, name), e in sorted(ex.entities.items()):
-        n = nodes[(kind, name)]
-        g.add((n, RDFS.label, zh(name)))
-        for alt in sorted(e.surfaces):
-            g.add((n, SKOS.altLabel, zh(alt)))
-        if e.mentioned:
-            g.add((n, KGO.mentionedIn, a))
-        if kind == "place":
-            g.add((n, RDF.type, KGO.Place))
-            if e.level:
-                g.add((n, KGO.adminLevel, Literal(e.level)))
-            chain = place_chain(name)
-            if len(chain) > 1:
-                parent = chain[-2]
-                pn = nodes.get(("place", parent)) or iri("place", *chain[:-1])
-                g.add((n, SDO.containedInPlace, pn))
-        elif kind == "org":
-            g.add((n, RDF.type, KGO.Organization))
-            if e.org_kind in ORG_CLASS:
-                g.add((n, RDF.type, ORG_CLASS[e.org_kind]))
-            if e.place and ("place", e.place) in nodes:
-                g.add((n, KGO.locatedIn, nodes[("place", e.place)]))
-            if e.parent and ("org", e.parent) in nodes:
-                g.add((n, ORG.subOrganizationOf, nodes[("org", e.parent)]))
-        elif kind == "person":
-            g.add((n, RDF.type, KGO.Person))
-        elif kind == "group":
-            g.add((n, RDF.type, KGO.BeneficiaryGroup))
+    def add(self, s, p, o) -> None:
+        self.g.add((s, p, o))
 
-    def provenance(node, sent, confidence):
-        g.add((node, PROV.wasDerivedFrom, a))
-        g.add((node, KGO.evidence, zh(sent.text)))
-        g.add((node, KGO.evidenceStart, Literal(sent.start)))
-        g.add((node, KGO.evidenceEnd, Literal(sent.end)))
-        g.add((node, KGO.confidence, _dec(round(confidence, 2))))
+    def provenance(self, node, ev: Evidence, confidence: float) -> None:
+        self.add(node, PROV.wasDerivedFrom, self.a)
+        self.add(node, KGO.evidence, zh(ev.text))
+        self.add(node, KGO.evidenceStart, Literal(ev.start))
+        self.add(node, KGO.evidenceEnd, Literal(ev.end))
+        self.add(node, KGO.confidence, dec(round(confidence, 2)))
 
-    seen_posts = set()
+
+def to_graph(ex: Extraction) -> Graph:
+    """Return the RDF graph of one article's extraction (deterministic IRIs, provenance on every fact)."""
+    w = _Writer(ex)
+    emit_article(w)
+    for e in sorted(ex.entities, key=lambda e: (e.kind, e.name)):
+        emit_entity(w, e)
     k = 0
+    seen = set()
     for p in ex.posts:
-        key = (p.person, p.title, p.org)
-        if key in seen_posts or ("person", p.person) not in nodes or ("org", p.org) not in nodes:
-            continue
-        seen_posts.add(key)
-        m = KGR[f"article/{art.content_hash[:16]}/membership/{k}"]
-        k += 1
-        g.add((m, RDF.type, ORG.Membership))
-        g.add((m, ORG.member, nodes[("person", p.person)]))
-        g.add((m, ORG.organization, nodes[("org", p.org)]))
-        g.add((m, KGO.title, zh(p.title)))
-        provenance(m, p.sentence, p.confidence)
-    for name, role, sent in ex.authors:
-        if ("person", name) in nodes and role in ("记者", "通讯员", "作者", "摄影", "拟稿人"):
-            g.add((a, SDO.author, nodes[("person", name)]))
-
-    base = f"article/{art.content_hash[:16]}/event"
+        if emit_post(w, p, k, seen):
+            k += 1
+    for a in ex.authors:
+        if ("person", a.name) in w.nodes and a.role in AUTHOR_ROLES:
+            w.add(w.a, SDO.author, w.nodes[("person", a.name)])
     for i, ev in enumerate(ex.events):
-        e = KGR[f"{base}/{i}"]
-        g.add((e, RDF.type, KGO.Event))
-        for c in ev.classes:
-            g.add((e, RDF.type, EVENT_CLASS[c]))
-        provenance(e, ev.sentence, ev.confidence)
-        for ag in ev.agents:
-            if ("person", ag) in nodes:
-                g.add((e, KGO.agent, nodes[("person", ag)]))
-        for o in ev.organizers:
-            if ("org", o) in nodes:
-                g.add((e, KGO.organizer, nodes[("org", o)]))
-        if ev.place and ("place", ev.place) in nodes:
-            g.add((e, KGO.place, nodes[("place", ev.place)]))
-        if ev.site and ("org", ev.site) in nodes:
-            g.add((e, KGO.site, nodes[("org", ev.site)]))
-        counted = [(grp, c) for grp, c in ev.groups if c is not None]
-        for grp, c in ev.groups:
-            g.add((e, KGO.beneficiary, nodes[("group", grp)]))
-        if len(ev.groups) == 1 and counted:
-            g.add((e, KGO.beneficiaryCount, Literal(counted[0][1])))
-        elif counted:
-            for j, (grp, c) in enumerate(counted):
-                sh = KGR[f"{base}/{i}/share/{j}"]
-                g.add((e, KGO.beneficiaryShare, sh))
-                g.add((sh, RDF.type, KGO.BeneficiaryShare))
-                g.add((sh, KGO.beneficiary, nodes[("group", grp)]))
-                g.add((sh, KGO.beneficiaryCount, Literal(c)))
-        for j, m in enumerate(ev.money):
-            amt = KGR[f"{base}/{i}/amount/{j}"]
-            g.add((e, KGO.amount, amt))
-            g.add((amt, RDF.type, SDO.MonetaryAmount))
-            g.add((amt, SDO.currency, Literal("CNY")))
-            if m.get("value") is not None:
-                g.add((amt, SDO.value, _dec(m.get("value"))))
-            if m.get("min") is not None:
-                g.add((amt, SDO.minValue, _dec(m.get("min"))))
-                g.add((amt, SDO.maxValue, _dec(m.get("max"))))
-            if m.get("purpose"):
-                g.add((amt, KGO.purpose, zh(m.get("purpose"))))
-            g.add((amt, KGO.approximate, Literal(bool(m.get("approximate")))))
-            g.add((amt, KGO.perPerson, Literal(bool(m.get("per_person")))))
-        for j, gd in enumerate(ev.goods):
-            x = KGR[f"{base}/{i}/goods/{j}"]
-            g.add((e, KGO.goods, x))
-            g.add((x, RDF.type, KGO.Goods))
-            g.add((x, SDO.name, zh(gd.name)))
-            if gd.get("quantity") is not None:
-                g.add((x, SDO.amountOfThisGood, _dec(gd.get("quantity"))))
-            if gd.get("unit"):
-                g.add((x, SDO.unitText, zh(gd.get("unit"))))
-        if ev.date:
-            start, end = ev.date
-            if end:
-                g.add((e, KGO.startDate, _date(start)))
-                g.add((e, KGO.endDate, _date(end)))
-            else:
-                g.add((e, KGO.date, _date(start)))
-        if ev.planned:
-            g.add((e, KGO.status, Literal("planned")))
-        if ev.summary:
-            g.add((e, KGO.summary, Literal(True)))
-    return g
+        emit_event(w, ev, i)
+    return w.g
+
+
+def emit_article(w: _Writer) -> None:
+    ex, a = w.ex, w.a
+    w.add(a, RDF.type, KGO.Article)
+    w.add(a, RDF.type, SDO.NewsArticle)
+    w.add(a, KGO.sourcePath, Literal(ex.article.doc.source_path))
+    w.add(a, KGO.contentHash, Literal(ex.article.content_hash))
+    if ex.headline:
+        w.add(a, SDO.headline, zh(ex.headline))
+    if ex.published:
+        w.add(a, SDO.datePublished, Literal(ex.published, datatype=XSD.date))
+    if ex.publisher:
+        w.add(a, SDO.publisher, zh(ex.publisher))
+    if ex.region and ("place", ex.region) in w.nodes:
+        w.add(a, KGO.region, w.nodes[("place", ex.region)])
+
+
+def emit_entity(w: _Writer, e: Entity) -> None:
+    n = w.nodes[(e.kind, e.name)]
+    w.add(n, RDF.type, ENTITY_CLASS[e.kind])
+    w.add(n, RDFS.label, zh(e.name))
+    for alt in e.surfaces:
+        w.add(n, SKOS.altLabel, zh(alt))
+    if e.mentioned:
+        w.add(n, KGO.mentionedIn, w.a)
+    if e.kind == "place":
+        if e.level:
+            w.add(n, KGO.adminLevel, Literal(e.level))
+        chain = w.place_chain(e.name)
+        if len(chain) > 1:
+            w.add(n, SDO.containedInPlace, w.nodes.get(("place", chain[-2])) or iri("place", *chain[:-1]))
+    elif e.kind == "org":
+        if e.org_kind in ORG_CLASS:
+            w.add(n, RDF.type, ORG_CLASS[e.org_kind])
+        if e.place and ("place", e.place) in w.nodes:
+            w.add(n, KGO.locatedIn, w.nodes[("place", e.place)])
+        if e.parent and ("org", e.parent) in w.nodes:
+            w.add(n, ORG.subOrganizationOf, w.nodes[("org", e.parent)])
+    elif e.kind == "group":
+        w.add(n, RDF.type, SKOS.Concept)
+        for broad in broader(e.name):
+            b = group_iri(broad)
+            w.add(n, SKOS.broader, b)
+            if ("group", broad) not in w.nodes:  # a broad category the article does not name: typed, labelled,
+                w.add(b, RDF.type, KGO.BeneficiaryGroup)  # in the scheme, never mentionedIn this article
+                w.add(b, RDF.type, SKOS.Concept)
+                w.add(b, RDFS.label, zh(broad))
+                w.add(b, SKOS.inScheme, KGO.GroupScheme)
+
+
+def broader(group: str) -> tuple[str, ...]:
+    """The broader categories of a group: the taxonomy's, else its head noun's (空巢老人 -> 老年人)."""
+    tax = lexicon.taxonomy()
+    if group in tax:
+        return tax[group]
+    heads = lexicon.group_heads()
+    for head in sorted(heads, key=len, reverse=True):
+        if group.endswith(head) and heads[head] != group:
+            return (heads[head],)
+    return ()
+
+
+def emit_post(w: _Writer, p: Post, k: int, seen: set) -> bool:
+    key = (p.person, p.title, p.org)
+    if key in seen or ("person", p.person) not in w.nodes or ("org", p.org) not in w.nodes:
+        return False
+    seen.add(key)
+    m = KGR[f"{w.base}/membership/{k}"]
+    w.add(m, RDF.type, ORG.Membership)
+    w.add(m, ORG.member, w.nodes[("person", p.person)])
+    w.add(m, ORG.organization, w.nodes[("org", p.org)])
+    w.add(m, KGO.title, zh(p.title))
+    w.provenance(m, p.evidence, p.confidence)
+    return True
+
+
+def emit_event(w: _Writer, ev: EventRecord, i: int) -> None:
+    e = KGR[f"{w.base}/event/{i}"]
+    w.add(e, RDF.type, KGO.Event)
+    for c in ev.classes:
+        w.add(e, RDF.type, EVENT_CLASS[c])
+    w.provenance(e, ev.evidence, ev.confidence)
+    for role, names, kind in ((KGO.agent, ev.agents, "person"), (KGO.organizer, ev.organizers, "org")):
+        for name in names:
+            if (kind, name) in w.nodes:
+                w.add(e, role, w.nodes[(kind, name)])
+    if ev.place and ("place", ev.place) in w.nodes:
+        w.add(e, KGO.place, w.nodes[("place", ev.place)])
+    if ev.site and ("org", ev.site) in w.nodes:
+        w.add(e, KGO.site, w.nodes[("org", ev.site)])
+    emit_shares(w, e, ev, i)
+    for j, m in enumerate(ev.money):
+        emit_money(w, e, m, f"{w.base}/event/{i}/amount/{j}")
+    for j, gd in enumerate(ev.goods):
+        emit_goods(w, e, gd, f"{w.base}/event/{i}/goods/{j}")
+    if ev.date:
+        start, end = ev.date
+        if end:
+            w.add(e, KGO.startDate, _date(start))
+            w.add(e, KGO.endDate, _date(end))
+        else:
+            w.add(e, KGO.date, _date(start))
+    if ev.status:
+        w.add(e, KGO.status, Literal(ev.status))
+    if ev.summary:
+        w.add(e, KGO.summary, Literal(True))
+
+
+def emit_shares(w: _Writer, e, ev: EventRecord, i: int) -> None:
+    counted = [sh for sh in ev.shares if sh.count is not None]
+    for sh in ev.shares:
+        w.add(e, KGO.beneficiary, w.nodes[("group", sh.group)])
+    if len(ev.shares) == 1 and counted:
+        w.add(e, KGO.beneficiaryCount, Literal(counted[0].count))
+    elif counted:
+        for j, sh in enumerate(counted):
+            node = KGR[f"{w.base}/event/{i}/share/{j}"]
+            w.add(e, KGO.beneficiaryShare, node)
+            w.add(node, RDF.type, KGO.BeneficiaryShare)
+            w.add(node, KGO.beneficiary, w.nodes[("group", sh.group)])
+            w.add(node, KGO.beneficiaryCount, Literal(sh.count))
+
+
+def emit_money(w: _Writer, e, m: MoneyMention, path: str) -> None:
+    amt = KGR[path]
+    w.add(e, KGO.amount, amt)
+    w.add(amt, RDF.type, SDO.MonetaryAmount)
+    w.add(amt, SDO.currency, Literal("CNY"))
+    if m.value is not None:
+        w.add(amt, SDO.value, dec(m.value))
+    if m.min is not None:
+        w.add(amt, SDO.minValue, dec(m.min))
+    if m.max is not None:
+        w.add(amt, SDO.maxValue, dec(m.max))
+    if m.purpose:
+        w.add(amt, KGO.purpose, zh(m.purpose))
+    w.add(amt, KGO.approximate, Literal(bool(m.approximate)))
+    w.add(amt, KGO.perPerson, Literal(bool(m.per_person)))
+    if m.in_kind:
+        w.add(amt, KGO.inKind, Literal(True))
+
+
+def emit_goods(w: _Writer, e, gd: GoodsMention, path: str) -> None:
+    x = KGR[path]
+    w.add(e, KGO.goods, x)
+    w.add(x, RDF.type, KGO.Goods)
+    w.add(x, SDO.name, zh(gd.name))
+    if gd.quantity is not None:
+        w.add(x, SDO.amountOfThisGood, dec(gd.quantity))
+    if gd.unit:
+        w.add(x, SDO.unitText, zh(gd.unit))

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.model import Sentence
+from kg.model import Sentence, Token
 
 _END = "。！？!?"
 _CLOSE = "”’」』）)\"'"
@@ -30,16 +29,6 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
             out.append(Sentence(s, s + len(body), body, p_index, caption=not ended))
         pos += len(para) + 1
     return tuple(out)
-
-
-@dataclass(frozen=True)
-class Token:
-    """A word with its part of speech and offsets in the sentence."""
-
-    word: str
-    pos: str
-    start: int
-    end: int
 
 
 @lru_cache(maxsize=1)

@@ -12,8 +12,13 @@ from rdflib.namespace import RDFS
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.extract.mentions import find_orgs, find_places
-from kg.extract.quantities import find_dates, find_goods, find_groups, find_money
+from kg.extract.dates import find_dates
+from kg.extract.groups import find_groups
+from kg.extract.mentions import sentence_mentions
+from kg.extract.orgs import find_orgs
+from kg.extract.places import find_places
+from kg.extract.quantities import find_goods, find_money
+from kg.extract.text import Tokens
 from kg.model import Document
 from kg.ontology import KGO
 from kg.pipeline import prepare, process_document
@@ -107,13 +112,23 @@ PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 @PROPERTY
 @given(st.one_of(TEXT, NEWSY))
 def test_mention_finders_take_any_text(text):
-    tokens = tag(text)
-    places = find_places(text, tokens, 0)
-    orgs = find_orgs(text, tokens, 0, places, [])
-    money = find_money(text, 0)
-    spans = places + orgs + money + find_goods(text, 0, money) + find_groups(text, 0, []) + find_dates(text, 0)
+    # each finder on its own, at an offset into a longer text, then all of them as the extractor runs them
+    pad = "前面的句子。"
+    full = pad + text
+    off = len(pad)
+    tokens = Tokens(tag(text))
+    places = find_places(text, tokens, off)
+    orgs = find_orgs(text, tokens, off, places)
+    money = find_money(text, off)
+    spans = (places + orgs + money + find_goods(text, tokens, off, money) + find_groups(text, tokens, off)
+             + find_dates(text, off, 1))
     for sp in spans:
-        assert text[sp.start:sp.end] == sp.text
+        assert full[sp.start:sp.end] == sp.text, sp
+    sm = sentence_mentions(text)
+    spans = (sm.places + sm.orgs + sm.titles + sm.persons + sm.groups + sm.money + sm.goods + sm.dates
+             + tuple(p for c in sm.chains for p in c.persons) + tuple(o for c in sm.chains for _, o, _ in c.held if o))
+    for sp in spans:
+        assert text[sp.start:sp.end] == sp.text, sp
 
 
 @PROPERTY

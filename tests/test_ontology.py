@@ -107,7 +107,7 @@ EXTERNAL_TERMS = {
     ORG.Membership, ORG.member, ORG.organization, ORG.subOrganizationOf,
     SDO.MonetaryAmount, SDO.currency, SDO.value, SDO.minValue, SDO.maxValue,
     SDO.name, SDO.amountOfThisGood, SDO.unitText, SDO.containedInPlace,
-    SDO.author, SDO.headline, SDO.datePublished, SDO.publisher,
+    SDO.author, SDO.headline, SDO.datePublished, SDO.publisher, SKOS.broader,
 }
 
 PROPERTY_TYPES = {OWL.ObjectProperty, OWL.DatatypeProperty}
@@ -158,7 +158,8 @@ def test_ontology_header(ontology: Graph) -> None:
 def test_namespace_term_is_declared_with_labels_and_comment(ontology: Graph, name: str) -> None:
     term = KGO[name]
     types = set(ontology.objects(term, RDF.type))
-    assert types & ({OWL.Class} | PROPERTY_TYPES), f"kgo:{name} is not declared as a class or property in kg.ttl"
+    assert types & ({OWL.Class, SKOS.ConceptScheme} | PROPERTY_TYPES), \
+        f"kgo:{name} is not declared as a class, property or concept scheme in kg.ttl"
     labels = list(ontology.objects(term, RDFS.label))
     assert sorted(lit.language for lit in labels) == ["en", "zh"], f"kgo:{name} labels: {labels}"
     zh = next(lit for lit in labels if lit.language == "zh")

@@ -51,7 +51,7 @@ PARAMS = {
 EXPECTED: dict[str, str] = {
     "articles": """
 source | article | headline | published | events | posts
-examples/daxing_songwennuan.txt | kgr:article/dd47157994ed6701 |  |  | 28 | 19
+examples/daxing_songwennuan.txt | kgr:article/dd47157994ed6701 |  |  | 31 | 20
 """,
     "entity_mentions": """
 source | role | start | evidence | fact
@@ -62,33 +62,36 @@ examples/daxing_songwennuan.txt | member | 88 | 在新春佳节即将来临之�
     "events_in_place": """
 event_place | date | kinds | event | evidence
 亦庄镇 |  | Visit AidDelivery | kgr:article/dd47157994ed6701/event/4 | 今年“两节”送温暖，亦庄镇总工会对5名大病职工进行了慰问，并发放了慰问金。
-大兴区 | --01-30 | Visit AidDelivery | kgr:article/dd47157994ed6701/event/14 | 1月30日，大兴区总工会党组书记、主席郭金江，党组副书记、常务副主席牛玉俊分别带队走访慰问坚守防疫抗病岗位一线医务人员及家属，送去保障物资及党和政府的关怀。
+亦庄镇 |  | Visit AidDelivery | kgr:article/dd47157994ed6701/event/5 | 镇总工会副主席郭金山深入了解职工们的生活及工作情况，叮嘱职工们一定要保重身体，鼓励他们树立信心，积极面对战胜困难，并送上了节日的祝福，祝他们过一个祥和、愉快的春节。
+大兴区 | --01-30 | Visit AidDelivery | kgr:article/dd47157994ed6701/event/16 | 1月30日，大兴区总工会党组书记、主席郭金江，党组副书记、常务副主席牛玉俊分别带队走访慰问坚守防疫抗病岗位一线医务人员及家属，送去保障物资及党和政府的关怀。
 大兴区 |  | Visit Fundraising | kgr:article/dd47157994ed6701/event/0 | 在“两节”慰问中，大兴区各基层工会也都早早的全力投入到慰问活动中，慰问走访老党员、退休老干部、大病职工，贴心的送温暖活动一个都不落下，让职工感受到了来自“娘家人”浓浓的问候。
-大兴区 |  | Visit AidDelivery Fundraising | kgr:article/dd47157994ed6701/event/10 | 春节期间，原本完成两节送温暖任务的大兴区总工会对冲在一线的医务工作人员启动了紧急帮扶和慰问，筹措资金150万元，由大兴区卫健委工会购买慰问品包括口罩、消毒液等慰问品，发放给救治防护一线医务工作人员。
-大兴区 |  | Donation | kgr:article/dd47157994ed6701/event/11 | 目前，已经分别为大兴区疾病预防控制中心、区人民医院、广安门医院南区、区中医结合医院安装热水器共计7台，为20余家医疗机构配备方便面800箱。
-大兴区 |  | Donation | kgr:article/dd47157994ed6701/event/12 | 同时，针对救治防护一线医务工作人员的困难需求，通过配备救治防护期间生活必备品、到有困难的一线医务工作人员家庭开展敬老助幼志愿服务活动等形式，为有困难的救治防护一线医务工作人员解决实际困难，消除后顾之忧。
-大兴区 |  | Visit | kgr:article/dd47157994ed6701/event/13 | 医务人员的家属也牵挂着工会人的心，大兴区总工会第一时间摸排了一线职工及家庭困难，立刻启动了走访慰问工作。
-大兴区 |  | Visit | kgr:article/dd47157994ed6701/event/16 | 在一线医务人员家中，牛玉俊详细了解双医务人员职工家庭实际困难，叮嘱职工家属有困难要及时联系工会、社区，并感谢他们对子女的理解支持。
-大兴区 |  | AidDelivery | kgr:article/dd47157994ed6701/event/17 | 与此同时，110份配有洗发水、香皂、消毒湿纸巾、牙刷等生活用品的“暖心服务包”也送到了区人民医院防疫抗病岗位一线医务人员的手中。
-大兴区 |  | Visit AidDelivery | kgr:article/dd47157994ed6701/event/18 | 下一步，大兴区其它三家发热门诊定点医疗机构的一线医务人员也将陆续收到大兴区总工会送去的暖心慰问。
-大兴区 |  | Visit AidDelivery | kgr:article/dd47157994ed6701/event/19 | 为了让他们安稳、祥和的度过年关，进入腊月直到年根，大兴区区委书记周立云，区委副书记、区长王有国，区人大常委会党组书记、主任邵恒，政协北京市大兴区委员会党组书记、主席吴问平，大兴区委副书记霍光峰，区总工会党组书记、主席郭金江等区级领导的档期安排的满满的，“慰问团”兵分多路，挨家挨户对大病职工进行走访慰问，沉甸甸的慰问金和暖心的“大礼包”亲自送到职工和家属的手中。
-大兴区 |  | Visit AidDelivery | kgr:article/dd47157994ed6701/event/20 | 记者了解到，为职工解决燃眉之急，两节期间，大兴区总工会对全区因重大疾病、自然灾害、突发事件等各种原因造成临时生活难以为继的，实施临时应急帮扶救助，并对辖区患大病临时困难群体的慰问帮扶。
-大兴区 |  | Visit AidDelivery | kgr:article/dd47157994ed6701/event/21 | 根据苦难程度的不同，共对120个突发疾病困难职工给予3000元到50000元的救助帮扶，共发放应急款169万元，慰问品米面油120份。
-大兴区 |  | Visit AidDelivery | kgr:article/dd47157994ed6701/event/22 | 同时为他们送去慰问金和慰问物资，向他们致以新春的问候和祝福。
-大兴区 |  | Visit | kgr:article/dd47157994ed6701/event/23 | 大兴区委书记周立云（右）到患病职工家中慰问
-大兴区 |  | Visit | kgr:article/dd47157994ed6701/event/24 | 大兴区人大常委会党组成员、副主任，区总工会党组书记、主席郭金江（左）到患病职工家中慰问
-大兴区 |  | Visit AidDelivery | kgr:article/dd47157994ed6701/event/27 | 大兴区总工会及时把慰问品送到防疫救治一线医务人员手中
-大兴区 |  | Visit AidDelivery | kgr:article/dd47157994ed6701/event/8 | 因病致困的职工、疫情防控救治的一线医务人员、劳动模范、老党员，这些让工会组织牵肠挂肚的群体，在这个春节，全都收到了来自大兴区总工会的慰问，这份情意里，不但有精准帮扶，还有工会“娘家人”的关怀和温暖。
-大兴区 |  | AidDelivery | kgr:article/dd47157994ed6701/event/9 | 在这非常时期，大兴区总工会用自己的实际行动为防疫抗病的一线医务人员送去“娘家人”的关怀和温暖。
-庞各庄镇 |  | Visit | kgr:article/dd47157994ed6701/event/15 | 大兴区总工会党组副书记、常务副主席牛玉俊带队到庞各庄镇中心卫生院走访慰问医护工作人员，了解疫情防控情况并对坚守防疫抗病岗位一线医务人员表示感谢。
-庞各庄镇 |  | Visit | kgr:article/dd47157994ed6701/event/25 | 大兴区总工会党组副书记、常务副主席牛玉俊（左一）到庞各庄镇中心卫生院走访慰问医务工作人员
+大兴区 |  | Visit AidDelivery | kgr:article/dd47157994ed6701/event/10 | 因病致困的职工、疫情防控救治的一线医务人员、劳动模范、老党员，这些让工会组织牵肠挂肚的群体，在这个春节，全都收到了来自大兴区总工会的慰问，这份情意里，不但有精准帮扶，还有工会“娘家人”的关怀和温暖。
+大兴区 |  | AidDelivery | kgr:article/dd47157994ed6701/event/11 | 在这非常时期，大兴区总工会用自己的实际行动为防疫抗病的一线医务人员送去“娘家人”的关怀和温暖。
+大兴区 |  | Visit AidDelivery | kgr:article/dd47157994ed6701/event/12 | 春节期间，原本完成两节送温暖任务的大兴区总工会对冲在一线的医务工作人员启动了紧急帮扶和慰问，筹措资金150万元，由大兴区卫健委工会购买慰问品包括口罩、消毒液等慰问品，发放给救治防护一线医务工作人员。
+大兴区 |  | Donation | kgr:article/dd47157994ed6701/event/13 | 目前，已经分别为大兴区疾病预防控制中心、区人民医院、广安门医院南区、区中医结合医院安装热水器共计7台，为20余家医疗机构配备方便面800箱。
+大兴区 |  | Donation | kgr:article/dd47157994ed6701/event/14 | 同时，针对救治防护一线医务工作人员的困难需求，通过配备救治防护期间生活必备品、到有困难的一线医务工作人员家庭开展敬老助幼志愿服务活动等形式，为有困难的救治防护一线医务工作人员解决实际困难，消除后顾之忧。
+大兴区 |  | Visit | kgr:article/dd47157994ed6701/event/15 | 医务人员的家属也牵挂着工会人的心，大兴区总工会第一时间摸排了一线职工及家庭困难，立刻启动了走访慰问工作。
+大兴区 |  | AidDelivery | kgr:article/dd47157994ed6701/event/19 | 与此同时，110份配有洗发水、香皂、消毒湿纸巾、牙刷等生活用品的“暖心服务包”也送到了区人民医院防疫抗病岗位一线医务人员的手中。
+大兴区 |  | Visit | kgr:article/dd47157994ed6701/event/20 | 下一步，大兴区其它三家发热门诊定点医疗机构的一线医务人员也将陆续收到大兴区总工会送去的暖心慰问。
+大兴区 |  | Visit AidDelivery | kgr:article/dd47157994ed6701/event/21 | 为了让他们安稳、祥和的度过年关，进入腊月直到年根，大兴区区委书记周立云，区委副书记、区长王有国，区人大常委会党组书记、主任邵恒，政协北京市大兴区委员会党组书记、主席吴问平，大兴区委副书记霍光峰，区总工会党组书记、主席郭金江等区级领导的档期安排的满满的，“慰问团”兵分多路，挨家挨户对大病职工进行走访慰问，沉甸甸的慰问金和暖心的“大礼包”亲自送到职工和家属的手中。
+大兴区 |  | Visit AidDelivery | kgr:article/dd47157994ed6701/event/22 | 记者了解到，为职工解决燃眉之急，两节期间，大兴区总工会对全区因重大疾病、自然灾害、突发事件等各种原因造成临时生活难以为继的，实施临时应急帮扶救助，并对辖区患大病临时困难群体的慰问帮扶。
+大兴区 |  | AidDelivery | kgr:article/dd47157994ed6701/event/23 | 根据苦难程度的不同，共对120个突发疾病困难职工给予3000元到50000元的救助帮扶，共发放应急款169万元，慰问品米面油120份。
+大兴区 |  | Visit | kgr:article/dd47157994ed6701/event/24 | 每到职工家中，领导们与职工及家属亲切交谈，详细了解他们的生活状况、治疗恢复情况，鼓励他们保持积极乐观的心态和良好的生活习惯，坚定信心，鼓起勇气与病魔作斗争，早日恢复健康。
+大兴区 |  | AidDelivery | kgr:article/dd47157994ed6701/event/25 | 同时为他们送去慰问金和慰问物资，向他们致以新春的问候和祝福。
+大兴区 |  | Visit | kgr:article/dd47157994ed6701/event/26 | 大兴区委书记周立云（右）到患病职工家中慰问
+大兴区 |  | Visit | kgr:article/dd47157994ed6701/event/27 | 大兴区人大常委会党组成员、副主任，区总工会党组书记、主席郭金江（左）到患病职工家中慰问
+大兴区 |  | AidDelivery | kgr:article/dd47157994ed6701/event/30 | 大兴区总工会及时把慰问品送到防疫救治一线医务人员手中
+大兴区 |  | AidDelivery | kgr:article/dd47157994ed6701/event/9 | 本次“送温暖”活动的开展不但使餐饮一线职工切实感受到工会的关怀，还让职工们对集体协商工作有了更进一步的认识。
+庞各庄镇 |  | Visit | kgr:article/dd47157994ed6701/event/17 | 大兴区总工会党组副书记、常务副主席牛玉俊带队到庞各庄镇中心卫生院走访慰问医护工作人员，了解疫情防控情况并对坚守防疫抗病岗位一线医务人员表示感谢。
+庞各庄镇 |  | Visit | kgr:article/dd47157994ed6701/event/18 | 在一线医务人员家中，牛玉俊详细了解双医务人员职工家庭实际困难，叮嘱职工家属有困难要及时联系工会、社区，并感谢他们对子女的理解支持。
+庞各庄镇 |  | Visit | kgr:article/dd47157994ed6701/event/28 | 大兴区总工会党组副书记、常务副主席牛玉俊（左一）到庞各庄镇中心卫生院走访慰问医务工作人员
 曹辛庄村 |  | Visit AidDelivery | kgr:article/dd47157994ed6701/event/1 | 在新春佳节即将来临之际，大兴区总工会党组成员、副主席施剑一行人员，来到大兴区总工会“双百双千”对接村榆垡镇曹辛庄村，对村内老党员进行慰问，送去了节日问候和新春祝福。
 瀛海镇 |  | AidDelivery | kgr:article/dd47157994ed6701/event/2 | 在瀛海镇，共有15名大病职工，赶在春节前，瀛海镇党委和镇总工会为他们送去了职工应急救助专项温暖基金救助金，共计51000元。
-瀛海镇 |  | Visit | kgr:article/dd47157994ed6701/event/26 | 瀛海镇总工会慰问困难职工
+瀛海镇 |  | Visit | kgr:article/dd47157994ed6701/event/29 | 瀛海镇总工会慰问困难职工
 瀛海镇 |  | AidDelivery | kgr:article/dd47157994ed6701/event/3 | 今后，镇总工会将继续秉承“娘家人”的角色，做好帮扶救助工作，帮助大病职工渡过难关，搭建好党和职工群众间的桥梁。
-黄村镇 | --01-13 | Visit | kgr:article/dd47157994ed6701/event/5 | 1月13日至16日，黄村镇总工会副主席盛亚杰带队走访慰问了镇域内13名市级劳动模范。
-黄村镇 | --01-13 | Visit AidDelivery | kgr:article/dd47157994ed6701/event/6 | 送去了慰问品和市、镇两级工会慰问金，也送去了党、政府和工会组织的亲切关怀。
-黄村镇 |  | Visit | kgr:article/dd47157994ed6701/event/7 | 在劳模家中，工会干部详细了解劳模身体健康状况和家庭生活情况，对劳模关心关注的问题一一解答，并感谢劳模为经济社会发展做出的贡献，提前预祝他们新春快乐。
+黄村镇 | --01-13 | Visit | kgr:article/dd47157994ed6701/event/6 | 1月13日至16日，黄村镇总工会副主席盛亚杰带队走访慰问了镇域内13名市级劳动模范。
+黄村镇 | --01-13 | AidDelivery | kgr:article/dd47157994ed6701/event/7 | 送去了慰问品和市、镇两级工会慰问金，也送去了党、政府和工会组织的亲切关怀。
+黄村镇 |  | Visit | kgr:article/dd47157994ed6701/event/8 | 在劳模家中，工会干部详细了解劳模身体健康状况和家庭生活情况，对劳模关心关注的问题一一解答，并感谢劳模为经济社会发展做出的贡献，提前预祝他们新春快乐。
 """,
     "goods_delivered": """
 goods | unit | quantity | events
@@ -99,7 +102,7 @@ goods | unit | quantity | events
 慰问物资 |  |  | 1
 方便面 | 箱 | 800 | 1
 暖心服务包 | 份 | 110 | 1
-洗发水 | 份 | 110 | 1
+洗发水 |  |  | 1
 消毒液 |  |  | 1
 消毒湿纸巾 |  |  | 1
 热水器 | 台 | 7 | 1
@@ -110,34 +113,48 @@ goods | unit | quantity | events
 """,
     "low_confidence": """
 confidence | kind | fact | statement | evidence | source
-0.6 | event | kgr:article/dd47157994ed6701/event/11 | Donation | 目前，已经分别为大兴区疾病预防控制中心、区人民医院、广安门医院南区、区中医结合医院安装热水器共计7台，为20余家医疗机构配备方便面800箱。 | examples/daxing_songwennuan.txt
-0.6 | event | kgr:article/dd47157994ed6701/event/12 | Donation | 同时，针对救治防护一线医务工作人员的困难需求，通过配备救治防护期间生活必备品、到有困难的一线医务工作人员家庭开展敬老助幼志愿服务活动等形式，为有困难的救治防护一线医务工作人员解决实际困难，消除后顾之忧。 | examples/daxing_songwennuan.txt
-0.6 | event | kgr:article/dd47157994ed6701/event/21 | Visit AidDelivery | 根据苦难程度的不同，共对120个突发疾病困难职工给予3000元到50000元的救助帮扶，共发放应急款169万元，慰问品米面油120份。 | examples/daxing_songwennuan.txt
-0.6 | event | kgr:article/dd47157994ed6701/event/22 | Visit AidDelivery | 同时为他们送去慰问金和慰问物资，向他们致以新春的问候和祝福。 | examples/daxing_songwennuan.txt
-0.6 | event | kgr:article/dd47157994ed6701/event/6 | Visit AidDelivery | 送去了慰问品和市、镇两级工会慰问金，也送去了党、政府和工会组织的亲切关怀。 | examples/daxing_songwennuan.txt
-0.6 | event | kgr:article/dd47157994ed6701/event/7 | Visit | 在劳模家中，工会干部详细了解劳模身体健康状况和家庭生活情况，对劳模关心关注的问题一一解答，并感谢劳模为经济社会发展做出的贡献，提前预祝他们新春快乐。 | examples/daxing_songwennuan.txt
-0.75 | event | kgr:article/dd47157994ed6701/event/0 | Visit Fundraising | 在“两节”慰问中，大兴区各基层工会也都早早的全力投入到慰问活动中，慰问走访老党员、退休老干部、大病职工，贴心的送温暖活动一个都不落下，让职工感受到了来自“娘家人”浓浓的问候。 | examples/daxing_songwennuan.txt
+0.6 | event | kgr:article/dd47157994ed6701/event/0 | Visit Fundraising | 在“两节”慰问中，大兴区各基层工会也都早早的全力投入到慰问活动中，慰问走访老党员、退休老干部、大病职工，贴心的送温暖活动一个都不落下，让职工感受到了来自“娘家人”浓浓的问候。 | examples/daxing_songwennuan.txt
+0.6 | event | kgr:article/dd47157994ed6701/event/13 | Donation | 目前，已经分别为大兴区疾病预防控制中心、区人民医院、广安门医院南区、区中医结合医院安装热水器共计7台，为20余家医疗机构配备方便面800箱。 | examples/daxing_songwennuan.txt
+0.6 | event | kgr:article/dd47157994ed6701/event/14 | Donation | 同时，针对救治防护一线医务工作人员的困难需求，通过配备救治防护期间生活必备品、到有困难的一线医务工作人员家庭开展敬老助幼志愿服务活动等形式，为有困难的救治防护一线医务工作人员解决实际困难，消除后顾之忧。 | examples/daxing_songwennuan.txt
+0.6 | event | kgr:article/dd47157994ed6701/event/18 | Visit | 在一线医务人员家中，牛玉俊详细了解双医务人员职工家庭实际困难，叮嘱职工家属有困难要及时联系工会、社区，并感谢他们对子女的理解支持。 | examples/daxing_songwennuan.txt
+0.6 | event | kgr:article/dd47157994ed6701/event/19 | AidDelivery | 与此同时，110份配有洗发水、香皂、消毒湿纸巾、牙刷等生活用品的“暖心服务包”也送到了区人民医院防疫抗病岗位一线医务人员的手中。 | examples/daxing_songwennuan.txt
+0.6 | event | kgr:article/dd47157994ed6701/event/23 | AidDelivery | 根据苦难程度的不同，共对120个突发疾病困难职工给予3000元到50000元的救助帮扶，共发放应急款169万元，慰问品米面油120份。 | examples/daxing_songwennuan.txt
+0.6 | event | kgr:article/dd47157994ed6701/event/24 | Visit | 每到职工家中，领导们与职工及家属亲切交谈，详细了解他们的生活状况、治疗恢复情况，鼓励他们保持积极乐观的心态和良好的生活习惯，坚定信心，鼓起勇气与病魔作斗争，早日恢复健康。 | examples/daxing_songwennuan.txt
+0.6 | event | kgr:article/dd47157994ed6701/event/25 | AidDelivery | 同时为他们送去慰问金和慰问物资，向他们致以新春的问候和祝福。 | examples/daxing_songwennuan.txt
+0.6 | event | kgr:article/dd47157994ed6701/event/7 | AidDelivery | 送去了慰问品和市、镇两级工会慰问金，也送去了党、政府和工会组织的亲切关怀。 | examples/daxing_songwennuan.txt
+0.6 | event | kgr:article/dd47157994ed6701/event/8 | Visit | 在劳模家中，工会干部详细了解劳模身体健康状况和家庭生活情况，对劳模关心关注的问题一一解答，并感谢劳模为经济社会发展做出的贡献，提前预祝他们新春快乐。 | examples/daxing_songwennuan.txt
+0.6 | event | kgr:article/dd47157994ed6701/event/9 | AidDelivery | 本次“送温暖”活动的开展不但使餐饮一线职工切实感受到工会的关怀，还让职工们对集体协商工作有了更进一步的认识。 | examples/daxing_songwennuan.txt
 0.75 | event | kgr:article/dd47157994ed6701/event/1 | Visit AidDelivery | 在新春佳节即将来临之际，大兴区总工会党组成员、副主席施剑一行人员，来到大兴区总工会“双百双千”对接村榆垡镇曹辛庄村，对村内老党员进行慰问，送去了节日问候和新春祝福。 | examples/daxing_songwennuan.txt
-0.75 | event | kgr:article/dd47157994ed6701/event/10 | Visit AidDelivery Fundraising | 春节期间，原本完成两节送温暖任务的大兴区总工会对冲在一线的医务工作人员启动了紧急帮扶和慰问，筹措资金150万元，由大兴区卫健委工会购买慰问品包括口罩、消毒液等慰问品，发放给救治防护一线医务工作人员。 | examples/daxing_songwennuan.txt
-0.75 | event | kgr:article/dd47157994ed6701/event/13 | Visit | 医务人员的家属也牵挂着工会人的心，大兴区总工会第一时间摸排了一线职工及家庭困难，立刻启动了走访慰问工作。 | examples/daxing_songwennuan.txt
-0.75 | event | kgr:article/dd47157994ed6701/event/14 | Visit AidDelivery | 1月30日，大兴区总工会党组书记、主席郭金江，党组副书记、常务副主席牛玉俊分别带队走访慰问坚守防疫抗病岗位一线医务人员及家属，送去保障物资及党和政府的关怀。 | examples/daxing_songwennuan.txt
-0.75 | event | kgr:article/dd47157994ed6701/event/15 | Visit | 大兴区总工会党组副书记、常务副主席牛玉俊带队到庞各庄镇中心卫生院走访慰问医护工作人员，了解疫情防控情况并对坚守防疫抗病岗位一线医务人员表示感谢。 | examples/daxing_songwennuan.txt
-0.75 | event | kgr:article/dd47157994ed6701/event/16 | Visit | 在一线医务人员家中，牛玉俊详细了解双医务人员职工家庭实际困难，叮嘱职工家属有困难要及时联系工会、社区，并感谢他们对子女的理解支持。 | examples/daxing_songwennuan.txt
-0.75 | event | kgr:article/dd47157994ed6701/event/17 | AidDelivery | 与此同时，110份配有洗发水、香皂、消毒湿纸巾、牙刷等生活用品的“暖心服务包”也送到了区人民医院防疫抗病岗位一线医务人员的手中。 | examples/daxing_songwennuan.txt
-0.75 | event | kgr:article/dd47157994ed6701/event/18 | Visit AidDelivery | 下一步，大兴区其它三家发热门诊定点医疗机构的一线医务人员也将陆续收到大兴区总工会送去的暖心慰问。 | examples/daxing_songwennuan.txt
-0.75 | event | kgr:article/dd47157994ed6701/event/19 | Visit AidDelivery | 为了让他们安稳、祥和的度过年关，进入腊月直到年根，大兴区区委书记周立云，区委副书记、区长王有国，区人大常委会党组书记、主任邵恒，政协北京市大兴区委员会党组书记、主席吴问平，大兴区委副书记霍光峰，区总工会党组书记、主席郭金江等区级领导的档期安排的满满的，“慰问团”兵分多路，挨家挨户对大病职工进行走访慰问，沉甸甸的慰问金和暖心的“大礼包”亲自送到职工和家属的手中。 | examples/daxing_songwennuan.txt
+0.75 | event | kgr:article/dd47157994ed6701/event/10 | Visit AidDelivery | 因病致困的职工、疫情防控救治的一线医务人员、劳动模范、老党员，这些让工会组织牵肠挂肚的群体，在这个春节，全都收到了来自大兴区总工会的慰问，这份情意里，不但有精准帮扶，还有工会“娘家人”的关怀和温暖。 | examples/daxing_songwennuan.txt
+0.75 | event | kgr:article/dd47157994ed6701/event/11 | AidDelivery | 在这非常时期，大兴区总工会用自己的实际行动为防疫抗病的一线医务人员送去“娘家人”的关怀和温暖。 | examples/daxing_songwennuan.txt
+0.75 | event | kgr:article/dd47157994ed6701/event/12 | Visit AidDelivery | 春节期间，原本完成两节送温暖任务的大兴区总工会对冲在一线的医务工作人员启动了紧急帮扶和慰问，筹措资金150万元，由大兴区卫健委工会购买慰问品包括口罩、消毒液等慰问品，发放给救治防护一线医务工作人员。 | examples/daxing_songwennuan.txt
+0.75 | event | kgr:article/dd47157994ed6701/event/15 | Visit | 医务人员的家属也牵挂着工会人的心，大兴区总工会第一时间摸排了一线职工及家庭困难，立刻启动了走访慰问工作。 | examples/daxing_songwennuan.txt
+0.75 | event | kgr:article/dd47157994ed6701/event/16 | Visit AidDelivery | 1月30日，大兴区总工会党组书记、主席郭金江，党组副书记、常务副主席牛玉俊分别带队走访慰问坚守防疫抗病岗位一线医务人员及家属，送去保障物资及党和政府的关怀。 | examples/daxing_songwennuan.txt
+0.75 | event | kgr:article/dd47157994ed6701/event/17 | Visit | 大兴区总工会党组副书记、常务副主席牛玉俊带队到庞各庄镇中心卫生院走访慰问医护工作人员，了解疫情防控情况并对坚守防疫抗病岗位一线医务人员表示感谢。 | examples/daxing_songwennuan.txt
 0.75 | event | kgr:article/dd47157994ed6701/event/2 | AidDelivery | 在瀛海镇，共有15名大病职工，赶在春节前，瀛海镇党委和镇总工会为他们送去了职工应急救助专项温暖基金救助金，共计51000元。 | examples/daxing_songwennuan.txt
-0.75 | event | kgr:article/dd47157994ed6701/event/20 | Visit AidDelivery | 记者了解到，为职工解决燃眉之急，两节期间，大兴区总工会对全区因重大疾病、自然灾害、突发事件等各种原因造成临时生活难以为继的，实施临时应急帮扶救助，并对辖区患大病临时困难群体的慰问帮扶。 | examples/daxing_songwennuan.txt
-0.75 | event | kgr:article/dd47157994ed6701/event/23 | Visit | 大兴区委书记周立云（右）到患病职工家中慰问 | examples/daxing_songwennuan.txt
-0.75 | event | kgr:article/dd47157994ed6701/event/24 | Visit | 大兴区人大常委会党组成员、副主任，区总工会党组书记、主席郭金江（左）到患病职工家中慰问 | examples/daxing_songwennuan.txt
-0.75 | event | kgr:article/dd47157994ed6701/event/25 | Visit | 大兴区总工会党组副书记、常务副主席牛玉俊（左一）到庞各庄镇中心卫生院走访慰问医务工作人员 | examples/daxing_songwennuan.txt
-0.75 | event | kgr:article/dd47157994ed6701/event/26 | Visit | 瀛海镇总工会慰问困难职工 | examples/daxing_songwennuan.txt
-0.75 | event | kgr:article/dd47157994ed6701/event/27 | Visit AidDelivery | 大兴区总工会及时把慰问品送到防疫救治一线医务人员手中 | examples/daxing_songwennuan.txt
+0.75 | event | kgr:article/dd47157994ed6701/event/20 | Visit | 下一步，大兴区其它三家发热门诊定点医疗机构的一线医务人员也将陆续收到大兴区总工会送去的暖心慰问。 | examples/daxing_songwennuan.txt
+0.75 | event | kgr:article/dd47157994ed6701/event/21 | Visit AidDelivery | 为了让他们安稳、祥和的度过年关，进入腊月直到年根，大兴区区委书记周立云，区委副书记、区长王有国，区人大常委会党组书记、主任邵恒，政协北京市大兴区委员会党组书记、主席吴问平，大兴区委副书记霍光峰，区总工会党组书记、主席郭金江等区级领导的档期安排的满满的，“慰问团”兵分多路，挨家挨户对大病职工进行走访慰问，沉甸甸的慰问金和暖心的“大礼包”亲自送到职工和家属的手中。 | examples/daxing_songwennuan.txt
+0.75 | event | kgr:article/dd47157994ed6701/event/22 | Visit AidDelivery | 记者了解到，为职工解决燃眉之急，两节期间，大兴区总工会对全区因重大疾病、自然灾害、突发事件等各种原因造成临时生活难以为继的，实施临时应急帮扶救助，并对辖区患大病临时困难群体的慰问帮扶。 | examples/daxing_songwennuan.txt
+0.75 | event | kgr:article/dd47157994ed6701/event/26 | Visit | 大兴区委书记周立云（右）到患病职工家中慰问 | examples/daxing_songwennuan.txt
+0.75 | event | kgr:article/dd47157994ed6701/event/27 | Visit | 大兴区人大常委会党组成员、副主任，区总工会党组书记、主席郭金江（左）到患病职工家中慰问 | examples/daxing_songwennuan.txt
+0.75 | event | kgr:article/dd47157994ed6701/event/28 | Visit | 大兴区总工会党组副书记、常务副主席牛玉俊（左一）到庞各庄镇中心卫生院走访慰问医务工作人员 | examples/daxing_songwennuan.txt
+0.75 | event | kgr:article/dd47157994ed6701/event/29 | Visit | 瀛海镇总工会慰问困难职工 | examples/daxing_songwennuan.txt
 0.75 | event | kgr:article/dd47157994ed6701/event/3 | AidDelivery | 今后，镇总工会将继续秉承“娘家人”的角色，做好帮扶救助工作，帮助大病职工渡过难关，搭建好党和职工群众间的桥梁。 | examples/daxing_songwennuan.txt
+0.75 | event | kgr:article/dd47157994ed6701/event/30 | AidDelivery | 大兴区总工会及时把慰问品送到防疫救治一线医务人员手中 | examples/daxing_songwennuan.txt
 0.75 | event | kgr:article/dd47157994ed6701/event/4 | Visit AidDelivery | 今年“两节”送温暖，亦庄镇总工会对5名大病职工进行了慰问，并发放了慰问金。 | examples/daxing_songwennuan.txt
-0.75 | event | kgr:article/dd47157994ed6701/event/5 | Visit | 1月13日至16日，黄村镇总工会副主席盛亚杰带队走访慰问了镇域内13名市级劳动模范。 | examples/daxing_songwennuan.txt
-0.75 | event | kgr:article/dd47157994ed6701/event/8 | Visit AidDelivery | 因病致困的职工、疫情防控救治的一线医务人员、劳动模范、老党员，这些让工会组织牵肠挂肚的群体，在这个春节，全都收到了来自大兴区总工会的慰问，这份情意里，不但有精准帮扶，还有工会“娘家人”的关怀和温暖。 | examples/daxing_songwennuan.txt
-0.75 | event | kgr:article/dd47157994ed6701/event/9 | AidDelivery | 在这非常时期，大兴区总工会用自己的实际行动为防疫抗病的一线医务人员送去“娘家人”的关怀和温暖。 | examples/daxing_songwennuan.txt
+0.75 | event | kgr:article/dd47157994ed6701/event/5 | Visit AidDelivery | 镇总工会副主席郭金山深入了解职工们的生活及工作情况，叮嘱职工们一定要保重身体，鼓励他们树立信心，积极面对战胜困难，并送上了节日的祝福，祝他们过一个祥和、愉快的春节。 | examples/daxing_songwennuan.txt
+0.75 | event | kgr:article/dd47157994ed6701/event/6 | Visit | 1月13日至16日，黄村镇总工会副主席盛亚杰带队走访慰问了镇域内13名市级劳动模范。 | examples/daxing_songwennuan.txt
+""",
+    "money_by_category": """
+category | groups | events | total_yuan | people
+患者 | 1 | 9 | 1741000 | 145
+职工 | 4 | 12 | 1741000 | 145
+劳动者 | 2 | 11 | 1500000 | 0
+劳模先进 | 1 | 4 | 0 | 26
+党员 | 1 | 3 | 0 | 0
+困难群体 | 2 | 2 | 0 | 0
+家属 | 4 | 6 | 0 | 0
+老年人 | 1 | 1 | 0 | 0
 """,
     "money_by_group": """
 group | events | total_yuan | approximate | ranges | per_person | summary_yuan
@@ -153,9 +170,9 @@ organizer | events | total_yuan | approximate | ranges | per_person | summary_yu
 """,
     "official_activity": """
 person | date | end_date | kinds | place | event | evidence
-郭金江 | --01-30 | --01-30 | Visit AidDelivery | 大兴区 | kgr:article/dd47157994ed6701/event/14 | 1月30日，大兴区总工会党组书记、主席郭金江，党组副书记、常务副主席牛玉俊分别带队走访慰问坚守防疫抗病岗位一线医务人员及家属，送去保障物资及党和政府的关怀。
-郭金江 |  |  | Visit AidDelivery | 大兴区 | kgr:article/dd47157994ed6701/event/19 | 为了让他们安稳、祥和的度过年关，进入腊月直到年根，大兴区区委书记周立云，区委副书记、区长王有国，区人大常委会党组书记、主任邵恒，政协北京市大兴区委员会党组书记、主席吴问平，大兴区委副书记霍光峰，区总工会党组书记、主席郭金江等区级领导的档期安排的满满的，“慰问团”兵分多路，挨家挨户对大病职工进行走访慰问，沉甸甸的慰问金和暖心的“大礼包”亲自送到职工和家属的手中。
-郭金江 |  |  | Visit | 大兴区 | kgr:article/dd47157994ed6701/event/24 | 大兴区人大常委会党组成员、副主任，区总工会党组书记、主席郭金江（左）到患病职工家中慰问
+郭金江 | --01-30 | --01-30 | Visit AidDelivery | 大兴区 | kgr:article/dd47157994ed6701/event/16 | 1月30日，大兴区总工会党组书记、主席郭金江，党组副书记、常务副主席牛玉俊分别带队走访慰问坚守防疫抗病岗位一线医务人员及家属，送去保障物资及党和政府的关怀。
+郭金江 |  |  | Visit AidDelivery | 大兴区 | kgr:article/dd47157994ed6701/event/21 | 为了让他们安稳、祥和的度过年关，进入腊月直到年根，大兴区区委书记周立云，区委副书记、区长王有国，区人大常委会党组书记、主任邵恒，政协北京市大兴区委员会党组书记、主席吴问平，大兴区委副书记霍光峰，区总工会党组书记、主席郭金江等区级领导的档期安排的满满的，“慰问团”兵分多路，挨家挨户对大病职工进行走访慰问，沉甸甸的慰问金和暖心的“大礼包”亲自送到职工和家属的手中。
+郭金江 |  |  | Visit | 大兴区 | kgr:article/dd47157994ed6701/event/27 | 大兴区人大常委会党组成员、副主任，区总工会党组书记、主席郭金江（左）到患病职工家中慰问
 """,
     "officials": """
 person | organization | title | articles
@@ -168,6 +185,7 @@ person | organization | title | articles
 施剑 | 大兴区总工会 | 副主席 | 1
 牛玉俊 | 大兴区总工会 | 党组副书记 | 1
 牛玉俊 | 大兴区总工会 | 常务副主席 | 1
+王有国 | 大兴区人民政府 | 区长 | 1
 王有国 | 大兴区委 | 副书记 | 1
 盛亚杰 | 黄村镇总工会 | 副主席 | 1
 邵恒 | 大兴区人大常委会 | 主任 | 1
@@ -181,6 +199,7 @@ person | organization | title | articles
 """,
     "officials_together": """
 person_a | person_b | events
+刘玲 | 吴承 | 1
 吴问平 | 周立云 | 1
 吴问平 | 王有国 | 1
 吴问平 | 邵恒 | 1
@@ -205,6 +224,7 @@ root | depth | organization | parent | located_in
 大兴区中医结合医院 | 0 | 大兴区中医结合医院 |  | 大兴区
 大兴区人大常委会 | 0 | 大兴区人大常委会 |  | 大兴区
 大兴区人民医院 | 0 | 大兴区人民医院 |  | 大兴区
+大兴区人民政府 | 0 | 大兴区人民政府 |  | 大兴区
 大兴区卫健委 | 0 | 大兴区卫健委 |  | 大兴区
 大兴区卫健委 | 1 | 大兴区卫健委工会 | 大兴区卫健委 | 大兴区
 大兴区委 | 0 | 大兴区委 |  | 大兴区
@@ -215,7 +235,7 @@ root | depth | organization | parent | located_in
 广安门医院南区 | 0 | 广安门医院南区 |  | 
 庞各庄镇中心卫生院 | 0 | 庞各庄镇中心卫生院 |  | 庞各庄镇
 政协北京市大兴区委员会 | 0 | 政协北京市大兴区委员会 |  | 大兴区
-曹辛庄村两委 | 0 | 曹辛庄村两委 |  | 
+曹辛庄村两委 | 0 | 曹辛庄村两委 |  | 曹辛庄村
 瀛海镇党委 | 0 | 瀛海镇党委 |  | 瀛海镇
 瀛海镇总工会 | 0 | 瀛海镇总工会 |  | 瀛海镇
 魏善庄镇总工会 | 0 | 魏善庄镇总工会 |  | 魏善庄镇
@@ -223,20 +243,21 @@ root | depth | organization | parent | located_in
 """,
     "people_helped": """
 group | people | events
-大病职工 | 140 | 3
-劳动模范 | 13 | 1
+大病职工 | 145 | 4
+劳动模范 | 26 | 2
 """,
     "timeline": """
 date | end_date | kinds | place | event | evidence
---01-13 | --01-16 | Visit | 黄村镇 | kgr:article/dd47157994ed6701/event/5 | 1月13日至16日，黄村镇总工会副主席盛亚杰带队走访慰问了镇域内13名市级劳动模范。
---01-13 | --01-16 | Visit AidDelivery | 黄村镇 | kgr:article/dd47157994ed6701/event/6 | 送去了慰问品和市、镇两级工会慰问金，也送去了党、政府和工会组织的亲切关怀。
---01-30 | --01-30 | Visit AidDelivery | 大兴区 | kgr:article/dd47157994ed6701/event/14 | 1月30日，大兴区总工会党组书记、主席郭金江，党组副书记、常务副主席牛玉俊分别带队走访慰问坚守防疫抗病岗位一线医务人员及家属，送去保障物资及党和政府的关怀。
+--01-13 | --01-16 | Visit | 黄村镇 | kgr:article/dd47157994ed6701/event/6 | 1月13日至16日，黄村镇总工会副主席盛亚杰带队走访慰问了镇域内13名市级劳动模范。
+--01-13 | --01-16 | AidDelivery | 黄村镇 | kgr:article/dd47157994ed6701/event/7 | 送去了慰问品和市、镇两级工会慰问金，也送去了党、政府和工会组织的亲切关怀。
+--01-30 | --01-30 | Visit AidDelivery | 大兴区 | kgr:article/dd47157994ed6701/event/16 | 1月30日，大兴区总工会党组书记、主席郭金江，党组副书记、常务副主席牛玉俊分别带队走访慰问坚守防疫抗病岗位一线医务人员及家属，送去保障物资及党和政府的关怀。
 """,
     "visitors_of_group": """
 visitor | visitor_kind | date | place | event
 施剑 | person |  | 曹辛庄村 | kgr:article/dd47157994ed6701/event/1
+大兴区总工会 | organization |  | 大兴区 | kgr:article/dd47157994ed6701/event/0
 大兴区总工会 | organization |  | 曹辛庄村 | kgr:article/dd47157994ed6701/event/1
-大兴区总工会 | organization |  | 大兴区 | kgr:article/dd47157994ed6701/event/8
+大兴区总工会 | organization |  | 大兴区 | kgr:article/dd47157994ed6701/event/10
 """,
 }
 # END EXPECTED

@@ -1,0 +1,234 @@
+"""People: names after titles and title chains (区总工会党组书记、主席郭金江), and names without a title,
+found from surnames, jieba's name tags and the words around them (困难职工王某某, 王某某表示)."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from kg import lexicon
+from kg.extract.text import Tokens, build_matcher, cjk_only, is_cjk, longest_matches
+from kg.model import Chain, OrgMention, PersonMention, TitleMention
+
+
+@lru_cache(maxsize=1)
+def _title_matcher():
+    return build_matcher(lexicon.titles() | lexicon.roles())
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> dict[str, str]:
+    import jieba.posseg
+
+    from kg.segment import tag
+
+    tag("")  # loads jieba once
+    return jieba.posseg.dt.word_tag_tab
+
+
+def find_titles(s: str, offset: int, orgs=()) -> list[TitleMention]:
+    """Return titles and role words of ``s`` that are not inside an organization's name."""
+    roles = lexicon.roles()
+    local = [(o.start - offset, o.end - offset) for o in orgs]
+    out = []
+    for a, b, w in longest_matches(_title_matcher(), s):
+        if any(x < b and a < y for x, y in local):
+            continue
+        out.append(TitleMention("title", offset + a, offset + b, w, w in roles))
+    return out
+
+
+def _surname_len(w: str) -> int:
+    sn = lexicon.surnames()
+    if w[:2] in sn and len(w) >= 3:
+        return 2
+    return 1 if w[:1] in sn else 0
+
+
+def common_word(w: str) -> bool:
+    """Return True when ``w`` is a dictionary word that is not a name (关心, 高度), or a listed false name."""
+    tag = _dictionary().get(w)
+    return w in lexicon.words("not_names") or tag is not None and not tag.startswith("nr")
+
+
+def name_at(s: str, tokens: Tokens, i: int, strict: bool = False) -> str | None:
+    """Return a personal name starting at offset ``i`` of ``s`` (a known surname and one or two characters),
+    or None.
+
+    Three characters win over two unless the third starts the word after the name (王明|说, 李强|主任,
+    施剑|一行): names of three characters are the common case. With ``strict`` the name must be followed
+    by what follows names (a separator, a verb of speech, a title).
+    """
+    if i >= len(s) or not is_cjk(s[i]) or s[i] in lexicon.words("function_chars"):
+        return None
+    sl = _surname_len(s[i:i + 3])
+    if not sl:
+        return None
+    tok = tokens.starting_at(i)
+    if tok is not None and len(tok.word) == 1 and tok.pos[:1] in lexicon.words("not_surname_pos"):
+        return None  # 老人|乐|重阳: the surname character is used as a word here
+    forbidden = lexicon.words("given_name_forbidden") | lexicon.words("punctuation")
+    after = lexicon.words("name_follow")
+    follow_chars = lexicon.words("name_stop_char")
+    for n in (sl + 2, sl + 1):
+        cand = s[i:i + n]
+        if len(cand) < n or not cjk_only(cand) or any(c in forbidden for c in cand[sl:]):
+            continue
+        rest = s[i + n:]
+        if n == sl + 2:
+            third = tokens.starting_at(i + n - 1)
+            if third is not None and len(third.word) >= 2 and (third.word in after or third.word in lexicon.titles()):
+                continue  # 李强|主任: the third character starts a title
+            if any(s.startswith(w, i + n - 1) for w in after if len(w) >= 2):
+                continue
+        follows = _follows_name(rest, after, follow_chars)
+        if not follows and not (n == sl + 1 and tok is not None and tok.word == cand and tok.pos.startswith("nr")):
+            continue
+        if strict and not follows:
+            return None
+        return cand if _plausible(cand, sl, tok) else None
+    return None
+
+
+def _plausible(cand: str, sl: int, tok) -> bool:
+    """Reject candidates that are common words (关心, 相关|工作人员), titles, or end like a place or body."""
+    if tok is not None and len(tok.word) >= 2 and tok.word != cand and not cand.startswith(tok.word) \
+            and tok.pos[:1] in lexicon.words("not_name_pos"):
+        return False  # 关心, 都详细: a common word starts here
+    if sl == 1 and len(cand) == 3 and common_word(cand[:2]) and _dictionary().get(cand[:2]) is not None:
+        return False
+    if common_word(cand) or cand in lexicon.titles() or cand[-1] in lexicon.words("not_name_last_char"):
+        return False
+    return True
+
+
+def _follows_name(rest: str, after, stops) -> bool:
+    """Return True when ``rest`` starts with what may follow a name: a separator, a verb of speech, a title."""
+    if not rest or not is_cjk(rest[0]) or rest[0] in stops:
+        return True
+    return any(rest.startswith(w) for w in after)
+
+
+def find_chains(s: str, tokens: Tokens, offset: int, titles: list[TitleMention], orgs: list[OrgMention]) -> list[Chain]:
+    """Read title chains: ORG TITLE(、ORG? TITLE)* NAME(、NAME)*, and ORG NAME TITLE (王某某书记)."""
+    gov = {r[0]: r[1] for r in lexicon.table("government_titles.tsv")}
+    local = [(t.start - offset, t.end - offset, t) for t in titles]
+    title_at = {a: t for a, _, t in local}
+    org_end = {o.end - offset: o for o in orgs}
+    chains: list[Chain] = []
+    taken: list[tuple[int, int]] = []
+    prev: Chain | None = None
+    for a, b, t in local:
+        if s[b:b + 1] == " ":  # 主席 陈立新: a space kept between words
+            b += 1
+        name = name_at(s, tokens, b)
+        if name is None:
+            continue
+        persons = [PersonMention("person", offset + b, offset + b + len(name), name, "official")]
+        j = b + len(name)
+        while j < len(s) and s[j] == "、":  # 张某、李某、王某等
+            nxt = name_at(s, tokens, j + 1, strict=True)
+            if nxt is None or (j + 1) in title_at:
+                break
+            persons.append(PersonMention("person", offset + j + 1, offset + j + 1 + len(nxt), nxt, "official"))
+            j += 1 + len(nxt)
+        chain = _walk_back(s, a, t, local, org_end)
+        held = []
+        last_org = None
+        if prev is not None and chain[0][2] is None and prev.persons[-1].end - offset <= chain[0][0] <= prev.persons[-1].end - offset + 1 \
+                and s[prev.persons[-1].end - offset:chain[0][0]] in ("、", "，", ",", "和", "及", "与", ""):
+            # 执行会长张某、常务副会长李某: the next person's posts are at the same body
+            last_org = next((o for _, o, _ in reversed(prev.held) if o is not None), None)
+        for ta, tw, org in chain:
+            if org is not None:
+                last_org = org
+            if tw in lexicon.roles():
+                continue
+            held.append((tw, None if tw in gov else last_org, gov.get(tw)))
+        prev = Chain(tuple(persons), tuple(held), 0.9 if len(chain) == 1 else 0.85)
+        chains.append(prev)
+        taken += [(p.start - offset, p.end - offset) for p in persons]
+    for o in orgs:  # ORG NAME TITLE (大北街社区党支部王某某书记), ORG NAME、NAME等TITLE (…社区张某、李某等网格员)
+        i = o.end - offset
+        names = _name_list(s, tokens, i)
+        if not names:
+            continue
+        j = names[-1][2]
+        if s[j:j + 1] == "等":
+            j += 1
+        t = title_at.get(j)
+        if t is None or any(x <= i < y for x, y in taken):
+            continue
+        persons = tuple(PersonMention("person", offset + a, offset + b, nm, "official") for nm, a, b in names)
+        chains.append(Chain(persons, ((t.text, o, gov.get(t.text)),) if not t.role_word else (), 0.8))
+        taken += [(a, b) for _, a, b in names]
+    return chains
+
+
+def _name_list(s: str, tokens: Tokens, i: int) -> list[tuple[str, int, int]]:
+    """Return the names listed from offset ``i``: 张某、李某、王某 (each with its offsets)."""
+    out = []
+    nm = name_at(s, tokens, i)
+    while nm:
+        out.append((nm, i, i + len(nm)))
+        i += len(nm)
+        if s[i:i + 1] != "、":
+            break
+        i += 1
+        nm = name_at(s, tokens, i, strict=True)
+    return out
+
+
+def _walk_back(s: str, a: int, t: TitleMention, local, org_end) -> list[tuple[int, str, OrgMention | None]]:
+    """Walk back along a chain: segments before 、 or ， that end in a title are the same person's posts."""
+    chain = [(a, t.text, org_end.get(a))]
+    k = a
+    while True:
+        o = org_end.get(k)
+        if o is not None:
+            k -= o.end - o.start
+        prev = [(x, tt) for x, y, tt in local if y == k - 1] if k > 0 and s[k - 1] in "、，," else []
+        if not prev:
+            break
+        x, tt = prev[0]
+        chain.insert(0, (x, tt.text, org_end.get(x)))
+        k = x
+    return chain
+
+
+def find_untitled(s: str, tokens: Tokens, offset: int, taken=()) -> list[PersonMention]:
+    """Return names without a title: after a word for a kind of person (困难职工, 村民, 记者, 爱心人士),
+    before a verb of speech (表示, 说), in a list closed by 等, or tagged as a name by jieba with a context."""
+    out: list[PersonMention] = []
+    used = [tuple(x) for x in taken]
+
+    def add(i: int, name: str, role: str) -> None:
+        if any(x < i + len(name) and i < y for x, y in used):
+            return
+        out.append(PersonMention("person", offset + i, offset + i + len(name), name, role))
+        used.append((i, i + len(name)))
+
+    for m in lexicon.pattern("person_before").finditer(s):  # a kind of person, then the name
+        i = m.end()
+        nm = name_at(s, tokens, i)
+        if nm:
+            add(i, nm, "beneficiary" if m.group(0) in lexicon.words("beneficiary_person_words") else "mention")
+    for m in lexicon.pattern("name_list_etc").finditer(s):  # 张某、李某等 + a kind of people
+        role = "beneficiary" if lexicon.pattern("beneficiary_after_list").match(s, m.end()) else "mention"
+        pos = m.start()
+        for part in m.group("list").split("、"):
+            i = s.find(part, pos)
+            pos = i + len(part)
+            nm = name_at(s, tokens, i)
+            if nm == part:
+                add(i, nm, role)
+    for tok in tokens:  # jieba's names with a context that vouches for them
+        if not tok.pos.startswith("nr") or not 2 <= len(tok.word) <= 4 or not cjk_only(tok.word):
+            continue
+        nm = name_at(s, tokens, tok.start, strict=True)
+        if nm is None or not nm.startswith(tok.word[:2]):
+            continue
+        end = tok.start + len(nm)
+        before = s[max(0, tok.start - 1):tok.start]
+        if _follows_name(s[end:], lexicon.words("name_follow_strong"), lexicon.words("punctuation")) and \
+                (before in ("", "、", "，", ",", "（", "(", " ", "“", "：", ":") or not is_cjk(before)):
+            add(tok.start, nm, "mention")
+    return sorted(out, key=lambda p: p.start)
