@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from kg import lexicon
-from kg.extract.text import Tokens, build_matcher, cjk_only, is_cjk, longest_matches
+from kg.extract.text import Tokens, build_matcher, cjk_only, fold, is_cjk, longest_matches
 from kg.model import Chain, OrgMention, PersonMention, TitleMention
 
 
@@ -49,7 +49,7 @@ def common_word(w: str) -> bool:
     return w in lexicon.words("not_names") or tag is not None and not tag.startswith("nr")
 
 
-def name_at(s: str, tokens: Tokens, i: int, strict: bool = False) -> str | None:
+def name_at(s: str, tokens: Tokens, i: int, strict: bool = False, titled: bool = False) -> str | None:
     """Return a personal name starting at offset ``i`` of ``s`` (a known surname and one or two characters),
     or None.
 
@@ -63,8 +63,13 @@ def name_at(s: str, tokens: Tokens, i: int, strict: bool = False) -> str | None:
     if not sl:
         return None
     tok = tokens.starting_at(i)
-    if tok is not None and len(tok.word) == 1 and tok.pos[:1] in lexicon.words("not_surname_pos"):
-        return None  # 老人|乐|重阳: the surname character is used as a word here
+    if tok is not None and len(tok.word) == 1 and tok.pos[:1] in lexicon.words("not_surname_pos") and not titled:
+        nxt = tokens.starting_at(i + 1)
+        if nxt is None or not nxt.pos.startswith("nr"):
+            return None  # 老人|乐|重阳: the surname character is used as a word here (张|秀英 is a name)
+    inside = tokens.at(i)
+    if inside is not None and inside.start < i and common_word(inside.word):
+        return None  # 环|卫工人: the character belongs to the word before
     forbidden = lexicon.words("given_name_forbidden") | lexicon.words("punctuation")
     after = lexicon.words("name_follow")
     follow_chars = lexicon.words("name_stop_char")
@@ -79,6 +84,11 @@ def name_at(s: str, tokens: Tokens, i: int, strict: bool = False) -> str | None:
                 continue  # 李强|主任: the third character starts a title
             if any(s.startswith(w, i + n - 1) for w in after if len(w) >= 2):
                 continue
+            nxt2 = s[i + n - 1:i + n + 1]
+            if len(nxt2) == 2 and common_word(nxt2) and _freq(nxt2) > 100:
+                continue  # 李鹏|首先, 鲁迅|先生: the third character starts a common word
+        if rest[:1] in lexicon.words("unit_suffix_char"):
+            continue  # 李康河|村: a place named after a family, not a person
         follows = _follows_name(rest, after, follow_chars)
         if not follows and not (n == sl + 1 and tok is not None and tok.word == cand and tok.pos.startswith("nr")):
             continue
@@ -93,11 +103,32 @@ def _plausible(cand: str, sl: int, tok) -> bool:
     if tok is not None and len(tok.word) >= 2 and tok.word != cand and not cand.startswith(tok.word) \
             and tok.pos[:1] in lexicon.words("not_name_pos"):
         return False  # 关心, 都详细: a common word starts here
-    if sl == 1 and len(cand) == 3 and common_word(cand[:2]) and _dictionary().get(cand[:2]) is not None:
-        return False
+    if sl == 1 and len(cand) == 3 and (cand[:2] in lexicon.words("not_names") or common_word(cand[:2]) and
+                                       _dictionary().get(cand[:2], "nr")[:2] not in ("ns", "nr", "nz", "nt")):
+        return False  # 相关|工作人员, 方便|面 (but 马东|城: a place word inside a name is fine)
     if common_word(cand) or cand in lexicon.titles() or cand[-1] in lexicon.words("not_name_last_char"):
         return False
     return True
+
+
+def _given_is_word(cand: str, sl: int) -> bool:
+    """True when the given name is a common word (张|表格, 国|动员): without a title, no name."""
+    given = cand[sl:]
+    tag = _dictionary().get(given)
+    return len(given) == 2 and tag is not None and not tag.startswith(("nr", "ns", "nz")) and _freq(given) > 30
+
+
+def is_place_name(w: str) -> bool:
+    """True for a place the gazetteer or the list of foreign places knows (盘锦 -> 盘锦市, 马拉维)."""
+    from kg import gazetteer
+
+    return w in lexicon.words("foreign_places") or any(gazetteer.lookup(w + x) or gazetteer.lookup(w) for x in ("", "市", "县", "区"))
+
+
+def _freq(w: str) -> int:
+    import jieba
+
+    return jieba.dt.FREQ.get(w) or 0
 
 
 def _follows_name(rest: str, after, stops) -> bool:
@@ -119,7 +150,7 @@ def find_chains(s: str, tokens: Tokens, offset: int, titles: list[TitleMention],
     for a, b, t in local:
         if s[b:b + 1] == " ":  # 主席 陈立新: a space kept between words
             b += 1
-        name = name_at(s, tokens, b)
+        name = name_at(s, tokens, b, titled=True)
         if name is None:
             continue
         persons = [PersonMention("person", offset + b, offset + b + len(name), name, "official")]
@@ -194,6 +225,19 @@ def _walk_back(s: str, a: int, t: TitleMention, local, org_end) -> list[tuple[in
     return chain
 
 
+def _before_name(s: str, tokens: Tokens, i: int, strict: bool = False) -> bool:
+    """What may stand before a name: the sentence start, a separator, a conjunction or preposition, a title,
+    a word for a kind of person, or (unless ``strict``) a verb (看望了王某某)."""
+    if i == 0 or not is_cjk(s[i - 1]):
+        return True
+    prev = tokens.ending_at(i)
+    if prev is None:
+        return False
+    if prev.word in lexicon.words("name_before") or prev.word in lexicon.titles() or prev.word in lexicon.words("person_kind"):
+        return True
+    return not strict and prev.pos[:1] in ("v", "p", "c")
+
+
 def find_untitled(s: str, tokens: Tokens, offset: int, taken=()) -> list[PersonMention]:
     """Return names without a title: after a word for a kind of person (困难职工, 村民, 记者, 爱心人士),
     before a verb of speech (表示, 说), in a list closed by 等, or tagged as a name by jieba with a context."""
@@ -209,7 +253,7 @@ def find_untitled(s: str, tokens: Tokens, offset: int, taken=()) -> list[PersonM
     for m in lexicon.pattern("person_before").finditer(s):  # a kind of person, then the name
         i = m.end()
         nm = name_at(s, tokens, i)
-        if nm:
+        if nm and not is_place_name(nm):
             add(i, nm, "beneficiary" if m.group(0) in lexicon.words("beneficiary_person_words") else "mention")
     for m in lexicon.pattern("name_list_etc").finditer(s):  # 张某、李某等 + a kind of people
         role = "beneficiary" if lexicon.pattern("beneficiary_after_list").match(s, m.end()) else "mention"
@@ -218,17 +262,33 @@ def find_untitled(s: str, tokens: Tokens, offset: int, taken=()) -> list[PersonM
             i = s.find(part, pos)
             pos = i + len(part)
             nm = name_at(s, tokens, i)
-            if nm == part:
+            if nm == part and not is_place_name(nm):
                 add(i, nm, role)
-    for tok in tokens:  # jieba's names with a context that vouches for them
-        if not tok.pos.startswith("nr") or not 2 <= len(tok.word) <= 4 or not cjk_only(tok.word):
-            continue
+    for tok in tokens:  # names jieba tags (or splits: 曹|建平) where the words around vouch for them
+        jieba_says = tok.pos.startswith("nr") and 2 <= len(tok.word) <= 4 and cjk_only(tok.word)
+        split = len(tok.word) == 1 and tok.word in lexicon.surnames() and tok.pos.startswith(("nr", "n", "q"))
+        if not (jieba_says or split) or s[tok.end:tok.end + 1] in lexicon.words("unit_suffix_char"):
+            continue  # 张家湾|村 is a village
         nm = name_at(s, tokens, tok.start, strict=True)
-        if nm is None or not nm.startswith(tok.word[:2]):
+        if nm is None and jieba_says and _surname_len(tok.word) and len(tok.word) >= 2 and not common_word(tok.word) \
+                and _plausible(tok.word, _surname_len(tok.word), tok) and len(tok.word) - _surname_len(tok.word) in (1, 2):
+            nm = tok.word  # jieba's own reading of a name with a known surname (邓小平理论, 李鹏总理)
+        if nm is None or not nm.startswith(tok.word[:2]) or jieba_says and len(nm) < len(tok.word):
             continue
         end = tok.start + len(nm)
-        before = s[max(0, tok.start - 1):tok.start]
-        if _follows_name(s[end:], lexicon.words("name_follow_strong"), lexicon.words("punctuation")) and \
-                (before in ("", "、", "，", ",", "（", "(", " ", "“", "：", ":") or not is_cjk(before)):
+        rest = s[end:]
+        strong = _follows_name(rest, lexicon.words("name_follow_strong"), lexicon.words("punctuation"))
+        if tok.start > 0 and fold(s[tok.start - 1]).isdigit():
+            continue  # 11张表格: a count, not a surname
+        if s[tok.start - 1:tok.start] in "·•" or s[tok.start + len(nm):tok.start + len(nm) + 1] in ("·", "•"):
+            continue  # part of a transliterated name (…·金克尔): its bounds are not a Chinese name's
+        if is_place_name(nm):
+            continue  # 盘锦, 马拉维: tagged as a name, known as a place
+        two = len(nm) - _surname_len(nm) == 1
+        titled_after = any(rest.startswith(t) for t in lexicon.titles())
+        vouched = strong or titled_after or _before_name(s, tokens, tok.start, strict=two)
+        if two and _freq(nm) > 60 and not titled_after or _given_is_word(nm, _surname_len(nm)):
+            continue  # 智慧, 祝贺, 阳光: a common word jieba tags as a name; 张|表格
+        if jieba_says and (vouched or not two) or split and strong and _before_name(s, tokens, tok.start):
             add(tok.start, nm, "mention")
     return sorted(out, key=lambda p: p.start)
