@@ -189,6 +189,7 @@ class Entity:
     place: str | None = None          # organizations: the place it is in
     parent: str | None = None         # organizations: parent body; places: parent place
     why: tuple[str, ...] = ()
+    within: tuple[str, ...] = ()      # places: higher places the text names it in (贵州省贞丰县), beyond its parent
 
 
 @dataclass(frozen=True)

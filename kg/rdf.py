@@ -149,6 +149,9 @@ def emit_entity(w: _Writer, e: Entity) -> None:
         chain = w.place_chain(e.name)
         if len(chain) > 1:
             w.add(n, SDO.containedInPlace, w.nodes.get(("place", chain[-2])) or iri("place", *chain[:-1]))
+        for up in e.within:
+            if ("place", up) in w.nodes:
+                w.add(n, SDO.containedInPlace, w.nodes[("place", up)])
     elif e.kind == "org":
         if e.org_kind in ORG_CLASS:
             w.add(n, RDF.type, ORG_CLASS[e.org_kind])

@@ -37,6 +37,7 @@ class Frame:
     groups_paragraph: int = -1
     place_paragraph: int = -1
     date_paragraph: int = -1
+    date_used: bool = True
     place: str | None = None
     site: str | None = None
     date: tuple | None = None
@@ -64,6 +65,7 @@ class Clause:
     summary: bool
     implied_organizers: bool = False  # organizers read from the agents' posts, not named as actors
     verbal: bool = True  # a trigger used as a verb (送去), not only inside a noun (捐赠仪式, 慰问活动)
+    trigger_words: tuple = ()
 
 
 def find_events(article: Article, sentences: tuple[SentenceMentions, ...], res: Resolution,
@@ -200,7 +202,7 @@ def _clause(sm: SentenceMentions, res: Resolution, a: int, b: int, subject_from:
     return Clause(a, b, classes, welfare, agents, organizers, _shares(groups, sm, res), money, goods,
                   places, site, [d for d in sm.dates if inside(d)],
                   bool(lexicon.pattern("planned").search(head)), bool(lexicon.pattern("summary").search(s[a - off:b - off])),
-                  implied, verbal)
+                  implied, verbal, tuple(m.group(0) for m in trig))
 
 
 def _nominal(s: str, end: int) -> bool:
@@ -281,7 +283,8 @@ def _actors(sm: SentenceMentions, res: Resolution, a: int, b: int, trig: list[in
         if _in_prep_phrase(tokens, s, lead, i) or _prep_before(tokens, s, i, "object_verbs"):
             last_object_end = o.end - off
             continue
-        if o in post_orgs or kind == "media" or (i > 0 and s[i - 1] in "“\"「《") or s[o.end - off:o.end - off + 1] in "”\"」》":
+        if o in post_orgs or kind == "media" or (i > 0 and s[i - 1] in "“\"「《") or s[o.end - off:o.end - off + 1] in "”\"」》" \
+                or _in_accompany(s, i):
             continue  # the body of a post is named with its official; a quoted name is a campaign
         if before_trigger(o) or re.search(lexicon.pattern("organizer_lead").pattern, lead):
             if canon not in organizers:
@@ -292,7 +295,7 @@ def _actors(sm: SentenceMentions, res: Resolution, a: int, b: int, trig: list[in
         i = p.start - off
         if _in_prep_phrase(tokens, s, _lead(s, i, a - off), i):
             continue
-        if before_trigger(p) or lexicon.pattern("agent_cue").search(s[max(a - off, i - 6):i]) \
+        if not trig or before_trigger(p) or lexicon.pattern("agent_cue").search(s[max(a - off, i - 6):i]) \
                 or lexicon.pattern("agent_cue").match(s, p.end - off) or s.startswith("一行", p.end - off):
             if p.text not in agents:
                 agents.append(p.text)
@@ -419,12 +422,15 @@ def _event(c: Clause, sm: SentenceMentions, frame: Frame, res: Resolution, main:
     if not c.classes or not c.welfare:
         if own and not c.classes:  # a subject without a trigger: the story's body, for later clauses
             _new_subject(frame, c.agents, c.organizers)
-        if c.dates:
-            frame.date, frame.date_paragraph = _date(c.dates[0], year), sm.sentence.paragraph
+        if c.dates:  # a date said before the activity is told: it is the activity's date
+            frame.date, frame.date_paragraph, frame.date_used = _date(c.dates[0], year), sm.sentence.paragraph, False
         if own and frame.groups and (c.money or c.goods) and not c.classes:
             c = replace(c, classes=["Donation"], welfare=True)  # 市慈善总会购置106份大礼包,总价值1万元
         else:
             return None
+    if not own and lexicon.pattern("generic_subject").search(sm.sentence.text[c.start - sm.sentence.start:c.end - sm.sentence.start]) \
+            and main and set(main) != set(frame.organizers):
+        frame.agents, frame.organizers = [], list(main)  # 爱心人士驱车前往…: the article's body acts again
     agents, organizers = (c.agents, c.organizers) if own else (frame.agents, frame.organizers)
     if own and c.implied_organizers and frame.organizers:
         held = {p.org for p in res.posts if p.person in agents}
@@ -437,7 +443,8 @@ def _event(c: Clause, sm: SentenceMentions, frame: Frame, res: Resolution, main:
     inherit_groups = frame.groups and here and not c.summary and (c.money or c.goods or own and c.verbal)
     shares = c.shares or (list(frame.groups) if inherit_groups else [])
     shares = [_family_of_frame(sh, list(shares) + list(frame.groups)) for sh in shares]
-    if not (shares or c.money or c.goods or c.site):
+    visit_to_place = own and c.places and c.verbal and any(lexicon.triggers()[t][1] == "welfare" for t in c.trigger_words)
+    if not (shares or c.money or c.goods or c.site or visit_to_place):
         if own:
             _new_subject(frame, agents, organizers)
         return None
@@ -445,7 +452,9 @@ def _event(c: Clause, sm: SentenceMentions, frame: Frame, res: Resolution, main:
                    res, organizers)
     same_paragraph = frame.place_paragraph == sm.sentence.paragraph
     site = c.site or (frame.site if inherited and same_paragraph and not c.places else None)
-    date = _date(c.dates[0], year) if c.dates else (frame.date if frame.date_paragraph == sm.sentence.paragraph else None)
+    carried = frame.date if (frame.date_paragraph == sm.sentence.paragraph or not frame.date_used) else None
+    date = _date(c.dates[0], year) if c.dates else carried
+    frame.date_used = True
     if own:
         frame.agents, frame.organizers = list(agents), list(organizers)
     if c.shares:

@@ -87,7 +87,7 @@ def find_groups(s: str, tokens: Tokens, offset: int, blocked=()) -> list[GroupMe
 def _welfare_start(s: str, start: int, a: int) -> int | None:
     """For a weak head (户, 家庭, 人员) keep the modifier from its first welfare word on (助力|受灾群众), or None
     when it has none (客户, 工作人员)."""
-    markers = lexicon.words("welfare_markers") | lexicon.words("group_modifier_ok")
+    markers = {w for w in lexicon.words("welfare_markers") | lexicon.words("group_modifier_ok") if len(w) > 1}
     for i in range(start, a):
         if s[i] == "的" and "的" not in s[start:i]:
             if any(s.startswith(w, k) for k in range(start, i) for w in markers):

@@ -41,10 +41,16 @@ def find_orgs(s: str, tokens: Tokens, offset: int, places: list[PlaceMention], b
             continue
         floor = max([prev_end] + [y for x, y in blocked if y <= a])
         start = name_start(s, tokens, a, floor, 18)
-        if start == a and a > floor and s[a - 1] in lexicon.words("reference_char"):
-            start = a - 1  # 该商会, 本会: a reference to a body named before (resolved later)
+        if a > floor and start > floor and s[start - 1] in lexicon.words("reference_char"):
+            start -= 1  # 该商会, 该县疾控中心: a reference to a body or place named before (resolved later)
         elif start == a and floor < a:
             start = _list_item_start(s, a, floor)
+        if start > 0 and s[start - 1] == "驻":  # 临江县驻西山村工作队: the body and where it is sent are one name
+            before = [p for p in places if p.end - offset == start - 1] + [o for o in out if o.end - offset == start - 1]
+            if before:
+                start = before[0].start - offset
+                if out and out[-1] is before[0]:
+                    out.pop()
         if start < a and s[start] in lexicon.words("list_conjunction_char") and start > 0 \
                 and any(s.endswith(x, 0, start) for x in lexicon.org_suffixes()):
             start += 1  # 乡政府和县教育局: 和 joins two bodies here (not the county 和县)

@@ -31,7 +31,9 @@ def rank(level: str | None) -> int:
 def find_places(s: str, tokens: Tokens, offset: int, blocked=()) -> list[PlaceMention]:
     """Return the places of sentence ``s`` (absolute offsets), never inside a ``blocked`` span (local offsets)."""
     taken = list(blocked)
-    out = _gazetteer_places(s, tokens, taken) + _county_places(s, tokens, taken) + _unit_places(s, tokens, taken)
+    out = _gazetteer_places(s, tokens, taken) + _county_places(s, tokens, taken)
+    out += _unit_places(s, tokens, taken)  # before names without a suffix: 西陵寺镇 holds no 西陵(区)
+    out += _bare_city_places(s, tokens, taken)
     return sorted((PlaceMention("place", offset + p.start, offset + p.end, p.text, p.name, p.level, p.gazetteer)
                    for p in out), key=lambda p: p.start)
 
@@ -63,7 +65,12 @@ def _gazetteer_places(s: str, tokens: Tokens, taken: list) -> list[PlaceMention]
             continue  # 乡政府和县教育局: 和 is a conjunction here, not the county 和县
         out.append(PlaceMention("place", a, b, w, full, found[0].level, True))
         taken.append((a, b))
-    # a city or county named without its suffix (昆明, 眉山): a place-name token the gazetteer knows with one
+    return out
+
+
+def _bare_city_places(s: str, tokens: Tokens, taken: list) -> list[PlaceMention]:
+    """A city or county named without its suffix (昆明, 眉山): a place-name token the gazetteer knows with one."""
+    out = []
     for tok in tokens:
         if tok.pos != "ns" or not 2 <= len(tok.word) <= 4 or not _free(taken, tok.start, tok.end):
             continue
@@ -140,7 +147,8 @@ def _unit_places(s: str, tokens: Tokens, taken: list) -> list[PlaceMention]:
         while core and core[0] in lexicon.words("not_name_first") and _alone(tokens, start):
             start += 1
             core = core[1:]
-        if len(core) < 2 or core[-1] in lexicon.words("not_name_last") or core in lexicon.words("not_place_core"):
+        if len(core) < 2 or core[-1] in lexicon.words("not_name_last") or core in lexicon.words("not_place_core") \
+                or any(w in core for w in lexicon.words("not_place_core_part")):
             continue
         out.append(PlaceMention("place", start, b, s[start:b], s[start:b], levels[unit]))
         taken.append((start, b))

@@ -36,10 +36,12 @@ class EntityBuilder:
     place: str | None = None
     parent: str | None = None
     why: set = field(default_factory=set)
+    within: set = field(default_factory=set)
 
     def freeze(self) -> Entity:
         return Entity(self.kind, self.name, tuple(sorted(self.surfaces - {self.name})), self.mentioned, self.level,
-                      tuple(self.chain), self.org_kind, self.place, self.parent, tuple(sorted(self.why)))
+                      tuple(self.chain), self.org_kind, self.place, self.parent, tuple(sorted(self.why)),
+                      tuple(sorted(self.within)))
 
 
 @dataclass
@@ -207,15 +209,20 @@ def _places(sm: SentenceMentions, res: Resolution, ctx: Context, counts: Counter
         ctx.see(p.name, p.level)
         if p.gazetteer:
             chain = _place_chain(p.name, counts, res.region_chain) or (p.name,)
-            res.add("place", p.name, p.text, level=p.level, chain=chain, mentioned=True)
+            ent = res.add("place", p.name, p.text, level=p.level, chain=chain, mentioned=True)
+            if prev is not None and prev.end == p.start and prev.name in chain[:-2]:
+                ent.within.add(prev.name)  # 贵州省贞丰县: the text names the province right before the county
             for i, up in enumerate(chain[:-1]):
                 res.add("place", up, level=_gaz_level(up), chain=chain[: i + 1], mentioned=False)
         else:
             parent = None
             if prev is not None and prev.end == p.start and rank(prev.level) < rank(p.level):
                 parent = prev.name  # adjacency: 榆垡镇曹辛庄村
-            elif res.region and rank(res.levels.get(res.region)) < rank(p.level) and rank(p.level) >= 3:
-                parent = res.region
+            elif prev is not None and prev.level == p.level and sm.sentence.text[prev.end - sm.sentence.start:p.start - sm.sentence.start] \
+                    in ("、", "和", "及", "与", "以及") and res.entities.get(("place", prev.name)) is not None:
+                parent = res.entities[("place", prev.name)].parent  # 长田镇细氽村和瓦厂村: the same town
+            elif res.region and rank(res.levels.get(res.region)) == 2 and rank(p.level) >= 3:
+                parent = res.region  # a town of the county the article is about
             ent = res.add("place", p.name, p.text, level=p.level, mentioned=True)
             if parent and (ent.parent is None or ent.parent == res.region and parent != res.region):
                 ent.parent = parent
