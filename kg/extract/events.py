@@ -197,7 +197,8 @@ def _clause(sm: SentenceMentions, res: Resolution, a: int, b: int, subject_from:
                               or any(g.name in lexicon.goods()[1] for g in goods))
     agents, organizers, site, implied = _actors(sm, res, min(a, subject_from), b, trig_at, main)
     places = [p for p in sm.places if inside(p) and not any(o.start <= p.start and p.end <= o.end and res.org(o) != site
-                                                             for o in sm.orgs if o.suffix)]
+                                                             for o in sm.orgs if o.suffix)
+              and not _origin(s, p, off, sm)]
     head = s[a - off:first - off]
     return Clause(a, b, classes, welfare, agents, organizers, _shares(groups, sm, res), money, goods,
                   places, site, [d for d in sm.dates if inside(d)],
@@ -228,6 +229,15 @@ def _named_enough(s: str, g, off: int) -> bool:
     before = s[max(0, g.start - off - 4):g.start - off]
     return bool(lexicon.pattern("bare_group_before").search(before)) and \
         bool(lexicon.pattern("bare_group_after").match(s, g.end - off))
+
+
+def _origin(s: str, p, off: int, sm: SentenceMentions) -> bool:
+    """北京、广东、厦门等地的尤溪商会, 来自洪山、赵集等十多个乡镇的: where people or bodies come from, not where
+    the event is."""
+    after = s[p.end - off:p.end - off + 8]
+    if lexicon.pattern("origin_after_place").match(after):
+        return True
+    return bool(lexicon.pattern("origin_before_place").search(s[max(0, p.start - off - 12):p.start - off]))
 
 
 def _actor_group(s: str, g, off: int) -> bool:
@@ -321,9 +331,16 @@ def _organizers_of(agents, sm: SentenceMentions, res: Resolution, main: list) ->
     order = lexicon.words("organizer_kind_order")
     rank_of = {k: i for i, k in enumerate(lexicon.table("organizer_kinds.tsv"))}
     kinds = {o: res.entities[("org", o)].org_kind if ("org", o) in res.entities else "other" for o in lead}
-    lead = [o for o in dict.fromkeys(lead) if not o.endswith(tuple(lexicon.words("head_of_government_bodies")))]
+    lead = [o for o in dict.fromkeys(lead) if not o.endswith(tuple(lexicon.words("head_of_government_bodies")))
+            and not _regional_committee(o, res)]
     lead = sorted(lead, key=lambda o: rank_of.get((kinds[o],), 99))
     return lead[:1] if lead and kinds[lead[0]] not in order else []
+
+
+def _regional_committee(org: str, res: Resolution) -> bool:
+    """大兴区委, 延庆区委: a region's party committee; its secretary visits in person, not as its organizer."""
+    return any(org == p + "委" or org == p[:-1] + "委" and p.endswith(tuple(lexicon.words("county_suffix_char")))
+               for p in res.levels) or org in ("区委", "县委", "市委", "省委")
 
 
 def _prep_before(tokens: Tokens, s: str, i: int, word_set: str) -> bool:
@@ -450,6 +467,8 @@ def _event(c: Clause, sm: SentenceMentions, frame: Frame, res: Resolution, main:
         return None
     place = _place(c, frame if frame.place_paragraph == sm.sentence.paragraph or not own else replace(frame, place=None),
                    res, organizers)
+    if c.site in organizers:
+        c = replace(c, site=None)
     same_paragraph = frame.place_paragraph == sm.sentence.paragraph
     site = c.site or (frame.site if inherited and same_paragraph and not c.places else None)
     carried = frame.date if (frame.date_paragraph == sm.sentence.paragraph or not frame.date_used) else None

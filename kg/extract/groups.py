@@ -2,6 +2,7 @@
 groups made of a modifier and a head noun (空巢|老人, 困境|儿童, 低保边缘|户), with their counts."""
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 
 from kg import lexicon
@@ -81,7 +82,9 @@ def find_groups(s: str, tokens: Tokens, offset: int, blocked=()) -> list[GroupMe
     out += _families(s, offset, out)
     coord = _coordinated(s, offset, out, blocked)
     out = [g for g in out if not any(c.start == g.start and c.end == g.end for c in coord)] + coord
-    return sorted(out, key=lambda g: (g.start, g.end, g.name))
+    out = [g for g in out if not any(c.start <= g.start and g.end <= c.end and g is not c and c.text != g.text for c in coord)] \
+        if coord else out
+    return sorted(_list_counts(s, offset, out), key=lambda g: (g.start, g.end, g.name))
 
 
 def _welfare_start(s: str, start: int, a: int) -> int | None:
@@ -220,13 +223,39 @@ def _coordinated(s: str, offset: int, found: list[GroupMention], blocked) -> lis
     """Groups that share a head noun: 困难及大病职工 -> 困难职工, 大病职工."""
     out = []
     for m in lexicon.pattern("group_coordination").finditer(s):
-        head = m.group("head")
-        for mod in (m.group("m1"), m.group("m2")):
+        head = m.group("head") or m.group("xhead")
+        mods = (m.group("m1"), m.group("m2")) if m.group("head") else (m.group("x1"), m.group("x2"))
+        count, approx = _count(s, m.start(), m.end())
+        for k, mod in enumerate(mods):
             name = mod + head
-            if any(g.name == canonical_group(name) and g.start - offset <= m.end() and m.start() <= g.end - offset
-                   and g.text != m.group(0) for g in found):
-                continue
             if any(x < m.end() and m.start() < y for x, y in blocked):
                 continue
-            out.append(GroupMention("group", offset + m.start(), offset + m.end(), m.group(0), canonical_group(name)))
+            first = k == 0  # a count of a coordination belongs to its first group (困难及大病职工31户)
+            out.append(GroupMention("group", offset + m.start(), offset + m.end(), m.group(0), canonical_group(name),
+                                    count if first else None, approx and first))
+    return out
+
+
+def _list_counts(s: str, offset: int, groups: list[GroupMention]) -> list[GroupMention]:
+    """A count after a list of groups is the list's first group's (慰问困难职工、困难环卫工人和困难群众60人:
+    60 困难职工), unless the others have counts of their own."""
+    groups = sorted(groups, key=lambda g: g.start)
+    runs, run = [], []
+    for g in groups:
+        if run and s[run[-1].end - offset:g.start - offset] in ("、", "和", "及", "与", "以及", "及其"):
+            run.append(g)
+        else:
+            if len(run) > 1:
+                runs.append(run)
+            run = [g]
+    if len(run) > 1:
+        runs.append(run)
+    out = list(groups)
+    for run in runs:
+        last = run[-1]
+        if last.count is not None and all(g.count is None for g in run[:-1]) and \
+                lexicon.pattern("count_after").match(fold(s), last.end - offset):
+            i, j = out.index(run[0]), out.index(last)
+            out[i] = replace(run[0], count=last.count, approximate=last.approximate)
+            out[j] = replace(last, count=None, approximate=False)
     return out

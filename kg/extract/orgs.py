@@ -40,7 +40,7 @@ def find_orgs(s: str, tokens: Tokens, offset: int, places: list[PlaceMention], b
         if any(x < b and a < y for x, y in blocked) or not _suffix_ok(s, tokens, a, b, suf):
             continue
         floor = max([prev_end] + [y for x, y in blocked if y <= a])
-        start = name_start(s, tokens, a, floor, 18)
+        start = name_start(s, tokens, a, floor, 24, allow_dot=True)
         if a > floor and start > floor and s[start - 1] in lexicon.words("reference_char"):
             start -= 1  # 该商会, 该县疾控中心: a reference to a body or place named before (resolved later)
         elif start == a and floor < a:

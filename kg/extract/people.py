@@ -254,7 +254,8 @@ def find_untitled(s: str, tokens: Tokens, offset: int, taken=()) -> list[PersonM
         i = m.end()
         nm = name_at(s, tokens, i)
         if nm and not is_place_name(nm):
-            add(i, nm, "beneficiary" if m.group(0) in lexicon.words("beneficiary_person_words") else "mention")
+            kind = m.group(0)
+            add(i, nm, "mention" if kind in lexicon.words("actor_person_words") else "beneficiary")
     for m in lexicon.pattern("name_list_etc").finditer(s):  # 张某、李某等 + a kind of people
         role = "beneficiary" if lexicon.pattern("beneficiary_after_list").match(s, m.end()) else "mention"
         pos = m.start()

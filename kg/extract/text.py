@@ -123,7 +123,7 @@ class Tokens:
         return i == 0 or self.at(i) is None or self.at(i).start == i
 
 
-def name_start(s: str, tokens: Tokens, pos: int, floor: int, max_len: int) -> int:
+def name_start(s: str, tokens: Tokens, pos: int, floor: int, max_len: int, allow_dot: bool = False) -> int:
     """Walk left from ``pos`` over the characters of a name; return where the name starts.
 
     The walk stops at anything not CJK, at ``floor`` (the end of the previous mention), after
@@ -143,6 +143,9 @@ def name_start(s: str, tokens: Tokens, pos: int, floor: int, max_len: int) -> in
     j = pos
     while j > floor and pos - j < max_len:
         ch = s[j - 1]
+        if ch in "·•" and j >= 2 and is_cjk(s[j - 2]) and allow_dot:
+            j -= 1  # 中国西部研究发展促进会·绿色产业发展委员会: a body of a body, one name
+            continue
         if not is_cjk(ch):
             break
         if any(s.endswith(w, floor, j) for w in long_breaks):
