@@ -98,18 +98,14 @@ goods | unit | quantity | events
 保障物资 |  |  | 1
 口罩 |  |  | 1
 大礼包 |  |  | 1
-慰问品 |  |  | 2
+慰问品 |  |  | 1
 慰问物资 |  |  | 1
 方便面 | 箱 | 800 | 1
 暖心服务包 | 份 | 110 | 1
-洗发水 |  |  | 1
 消毒液 |  |  | 1
-消毒湿纸巾 |  |  | 1
 热水器 | 台 | 7 | 1
-牙刷 |  |  | 1
 生活必备品 |  |  | 1
 米面油 | 份 | 120 | 1
-香皂 |  |  | 1
 """,
     "low_confidence": """
 confidence | kind | fact | statement | evidence | source

@@ -27,7 +27,7 @@ EXPECTED_COUNTS = {
     "kgo:Donation": 2,
     "kgo:Event": 31,
     "kgo:Fundraising": 1,
-    "kgo:Goods": 16,
+    "kgo:Goods": 11,
     "kgo:GovernmentBody": 3,
     "kgo:MedicalInstitution": 5,
     "kgo:Organization": 21,

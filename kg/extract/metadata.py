@@ -32,7 +32,8 @@ def furniture() -> re.Pattern:
 def read_metadata(article: Article) -> Metadata:
     """Return what the page says about itself."""
     text = article.text
-    media = tuple(m for s in article.sentences for m in find_media(s.text, s.start))
+    media = tuple(m for s in article.sentences for m in find_media(s.text, s.start)
+                  if m.text not in lexicon.words("self_media"))
     publisher = next((m.text for m in media if m.start < 300), None) or next((m.text for m in media), None)
     month = None
     dm = lexicon.pattern("dateline_month").search(fold(text[:300]))
@@ -100,7 +101,7 @@ def _authors(article: Article) -> tuple[Author, ...]:
             continue
         for part in re.split(r"[\s、，,]+", m.group("inner")):
             if 2 <= len(part) <= 3 and part[:1] in lexicon.surnames() and part not in lexicon.words("not_names"):
-                out.append(Author(part, "记者", Evidence(sent.start, sent.end, sent.text)))
+                out.append(Author(part, "作者", Evidence(sent.start, sent.end, sent.text)))  # no title written
     seen, uniq = set(), []
     for a in out:
         if a.name not in seen:

@@ -42,7 +42,9 @@ def find_orgs(s: str, tokens: Tokens, offset: int, places: list[PlaceMention], b
         floor = max([prev_end] + [y for x, y in blocked if y <= a])
         start = name_start(s, tokens, a, floor, 24, allow_dot=True)
         if a > floor and start > floor and s[start - 1] in lexicon.words("reference_char"):
-            start -= 1  # 该商会, 该县疾控中心: a reference to a body or place named before (resolved later)
+            start -= 1  # 该商会: a reference to a body named before (resolved later)
+        elif start - 2 >= floor and s[start - 2] in lexicon.words("reference_char") and s[start - 1] in lexicon.words("level_char"):
+            start -= 2  # 该县|疾控中心: a body of the county named before
         elif start == a and floor < a:
             start = _list_item_start(s, a, floor)
         if start > 0 and s[start - 1] == "驻":  # 临江县驻西山村工作队: the body and where it is sent are one name
@@ -56,7 +58,10 @@ def find_orgs(s: str, tokens: Tokens, offset: int, places: list[PlaceMention], b
             start += 1  # 乡政府和县教育局: 和 joins two bodies here (not the county 和县)
         if start == a and out and out[-1].end - offset == a:
             prev = out[-1]
-            if not (suf in lexicon.words("sibling_units") and prev.org_kind in ("party", "government")):
+            if suf in lexicon.words("company_forms"):
+                out.pop()  # 福建汇晟集团|有限公司: one name, the legal form of the first
+                start = prev.start - offset
+            elif not (suf in lexicon.words("sibling_units") and prev.org_kind in ("party", "government")):
                 start = prev.start - offset  # a body of the one before it: 公交集团|党委, 艺术团|义工站
         start = _trim_left(s, start, a)
         b = _with_branch(s, b, suffixes[suf])
@@ -65,8 +70,10 @@ def find_orgs(s: str, tokens: Tokens, offset: int, places: list[PlaceMention], b
             prev_end = b
             continue
         if out and out[-1].end - offset == start and start < a and \
-                (suf in lexicon.words("branch_suffix") or s.startswith("驻", start)):
-            prev = out.pop()  # 农业银行|西林县支行, X政法委|驻Y村扶贫工作队: one body, a branch or team of the first
+                (suf in lexicon.words("branch_suffix") or s.startswith("驻", start)
+                 or suf in lexicon.words("department_suffix") and out[-1].org_kind in ("union", "association", "party", "government", "legislature")):
+            prev = out[-1] if suf in lexicon.words("department_suffix") else out.pop()
+            # 农业银行|西林县支行, X政法委|驻Y村扶贫工作队: one body, a branch of the first; 市总工会|保障工作部: a department
             start = prev.start - offset
             name = s[start:b]
         out.append(OrgMention("org", offset + start, offset + b, name, suffixes[suf], suf))

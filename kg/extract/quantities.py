@@ -101,15 +101,35 @@ def find_goods(s: str, tokens: Tokens, offset: int, money=(), blocked=()) -> lis
             for k in inner:  # 精装月饼 over 月饼: the shape names the item in full
                 del spans[k]
             spans[(a, b)] = s[a:b]
-    found = sorted(spans.items())
+    contents = _contents_spans(s)
+    found = sorted((k, w) for k, w in spans.items() if not any(x <= k[0] < y for x, y in contents))
     has_item = any(w not in cats for _, w in found)
     out = []
     for (a, b), w in found:
-        if w in cats and has_item:
-            continue
         qty, unit = _quantity(s, f, a, b)
+        if w in cats and (has_item or not _given_right_before(s, a) and qty is None):
+            continue  # 慰问品 only when nothing more specific is named, and as the object of the giving or counted
+        if w in lexicon.words("combined_goods") and qty is None:  # 米面油 -> 米, 面, 油
+            out += [GoodsMention("goods", offset + a + i, offset + a + i + 1, ch, ch) for i, ch in enumerate(w)]
+            continue
         out.append(GoodsMention("goods", offset + a, offset + b, s[a:b], w, qty, unit))
     return out
+
+
+def _contents_spans(s: str) -> list[tuple[int, int]]:
+    """What a package holds (清凉礼包,内含藿香正气水、清凉油…; 配有洗发水…的服务包): contents, not goods of
+    their own. Each span runs from the containment word to the end of its clause."""
+    out = []
+    for m in lexicon.pattern("goods_contents").finditer(s):
+        end = min([i for i in (s.find(ch, m.end()) for ch in "，,。；;的") if i >= 0] or [len(s)])
+        out.append((m.end(), end))  # 配有A、B等…的服务包: up to 的, the package itself is a good
+    return out
+
+
+def _given_right_before(s: str, a: int) -> bool:
+    """A category word counts when it is the object of a giving verb: 送去慰问品, 发放了慰问物资, 带着…等慰问品."""
+    window = s[max(0, a - 12):a]
+    return bool(lexicon.pattern("category_goods_before").search(window))
 
 
 def _free(avoid, a, b) -> bool:
@@ -132,6 +152,8 @@ def _shaped_items(s: str, f: str, tokens: Tokens) -> list[tuple[int, int]]:
     for m in lexicon.pattern("goods_num_unit_item").finditer(f):
         a, b = m.start("item"), m.end("item")
         a, b = _trim_item(s, a, b)
+        if "的" in s[a:b]:
+            continue  # 一个个爱心满溢的粽子: a description, the item is 粽子
         t = tokens.starting_at(a)
         if t is not None and t.pos.startswith("v") and t.word not in lexicon.goods()[0]:
             continue  # 110份|配有洗发水…的服务包: a verb, the item comes later
@@ -170,9 +192,17 @@ def _shaped_items(s: str, f: str, tokens: Tokens) -> list[tuple[int, int]]:
 
 
 def _trim_item(s: str, a: int, b: int) -> tuple[int, int]:
-    """Drop quotes, 了, 的 and gift adjectives around an item (“温暖包” -> 温暖包, 新的书包 -> 书包)."""
+    """Drop quotes, verbs, counts, 了, 的 and gift adjectives around an item (“温暖包” -> 温暖包, 新的书包 -> 书包,
+    献上一束鲜花 -> 鲜花)."""
     while a < b and s[a] in "“”\"'《》「」":
         a += 1
+    for w in sorted(lexicon.words("give_verb"), key=len, reverse=True):
+        if s.startswith(w, a) and b - a - len(w) >= 2:
+            a += len(w)
+            break
+    m = lexicon.pattern("goods_lead_count").match(fold(s), a)
+    if m and b - m.end() >= 2:
+        a = m.end()
     while b > a and s[b - 1] in "“”\"'《》「」":
         b -= 1
     for w in sorted(lexicon.words("goods_lead_drop"), key=len, reverse=True):
@@ -183,7 +213,7 @@ def _trim_item(s: str, a: int, b: int) -> tuple[int, int]:
 
 def _quantity(s: str, f: str, a: int, b: int) -> tuple[Decimal | None, str | None]:
     """The quantity of an item: right after it (方便面800箱), else just before it (1000份“清凉包”)."""
-    m = lexicon.pattern("goods_qty_after").match(f, b)
+    m = lexicon.pattern("goods_qty_after").match(f, b) or lexicon.pattern("goods_qty_after_comma").match(f, b)
     if m:
         return _qty(m), m.group("unit")
     back = f[max(0, a - 44):a]

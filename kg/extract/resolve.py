@@ -329,6 +329,11 @@ def _org_name(o: OrgMention, s: str, off: int, sm, res: Resolution, ctx: Context
     bare = lexicon.words("bare_units")
     if name in bare or name in ("两委",):
         return _bare_unit(o, name, s, local, sm, res, ctx, prev)
+    titled = any(s.startswith(t, o.end - sm.sentence.start) for t in lexicon.titles())
+    if name in lexicon.words("generic_orgs") and titled:  # 工作队队长王某: the 工作队 named before
+        prev_org = next((x for x in reversed(ctx.recent_orgs) if x.endswith(name) and len(x) > len(name)), None)
+        if prev_org:
+            return prev_org, None, "reference"
     if name in lexicon.words("generic_orgs") or len(name) < 2:
         return None, None, None
     inner = _inner_places(sm, o)
@@ -356,6 +361,9 @@ def _bare_unit(o, name, s, local, sm, res: Resolution, ctx: Context, prev):
                 if base:
                     return _government(base + name), res.entities.get(("org", owner)).place if res.entities.get(("org", owner)) else None, "sibling"
             base = _strip_unit(owner) or owner
+            owner_place = res.entities[("org", owner)].place if ("org", owner) in res.entities else None
+            if name in ("工会", "总工会") and org_kind(owner) in ("legislature", "government", "party", "cppcc") and owner_place:
+                return owner_place + "总工会", owner_place, "owner"  # 区人大常委会副主任、工会主席: the district's union
             if org_kind(owner) in ("enterprise", "association", "other", "union", "medical") and name != "政府":
                 return owner + name if not owner.endswith(name) else owner, None, "owner"
             return base + name, None, "owner"
