@@ -345,7 +345,7 @@ def test_goods(text, expected):
 # the value of goods is money in kind, not cash: (text, ([(value, in_kind)], goods names))
 IN_KIND_ROWS = [
     ("送去价值2万元的慰问品。", ([(20000, True)], ["慰问品"])),
-    ("为困难群众送去价值3000元的米面油。", ([(3000, True)], ["米面油"])),
+    ("为困难群众送去价值3000元的米面油。", ([(3000, True)], ["米", "面", "油"])),  # 米面油 without a quantity: three goods
     ("捐赠价值10万元的防疫物资。", ([(100000, True)], ["防疫物资"])),
     ("为困难群众送去慰问金5000元。", ([(5000, False)], [])),
 ]
