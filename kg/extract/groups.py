@@ -58,11 +58,13 @@ def find_groups(s: str, tokens: Tokens, offset: int, blocked=()) -> list[GroupMe
         start = _modifier_start(s, tokens, a, head)
         if start == a and head in lexicon.words("head_needs_modifier"):
             continue
-        w = _welfare_start(s, start, a)
+        w = start if lexicon.pattern("age_modifier").match(fold(s), start) else _welfare_start(s, start, a)
         if w is None:
             if head in weak:
                 continue
             w = start if a - start <= 4 else a  # a long modifier without a welfare word is the sentence
+        elif w - start == 1 and s[start] in lexicon.words("group_lead_char"):
+            w = start  # 老|复员军人: a one-character modifier before the welfare word belongs to the name
         start = w
         if start == a and head in lexicon.words("head_needs_modifier"):
             continue
@@ -70,6 +72,7 @@ def find_groups(s: str, tokens: Tokens, offset: int, blocked=()) -> list[GroupMe
     spans = _longest(spans)
     out = []
     for a, b in spans:
+        a = max([a] + [y for x, y in blocked if x < a < y or x <= a < y])  # never into a place or body
         a = _drop_determiners(s, a, b)
         b = _with_plural(s, b)
         text = s[a:b]
@@ -115,6 +118,11 @@ def _modifier_start(s: str, tokens: Tokens, a: int, head: str = "") -> int:
     """Walk left from a head noun over its modifier (空巢, 困难职工家庭, 60岁以上); stop at verbs of the
     story, prepositions, separators, counts and determiners. A modifier ending in 的 is kept when short."""
     breaks = lexicon.words("group_break") | frozenset(lexicon.triggers())
+    if head in lexicon.words("object_heads"):  # 大病救助对象, 纾困帮扶对象: the trigger names the category here
+        breaks = breaks - frozenset(lexicon.triggers()) - lexicon.words("welfare_verbs")
+    age = lexicon.pattern("age_before_head").search(fold(s[:a]))
+    if age:
+        return age.start()  # 60岁以上老人, 70周岁以上的
     j = a
     while j > 0 and a - j < 8:
         ch = s[j - 1]
@@ -140,8 +148,9 @@ def _modifier_start(s: str, tokens: Tokens, a: int, head: str = "") -> int:
             continue
         if not is_cjk(ch) or any(s.endswith(w, 0, j) for w in breaks):
             break
-        if head not in lexicon.words("relational_heads") and any(s.endswith(h, 0, j) for h in lexicon.words("stop_heads")):
-            break  # 留守儿童|特困学生: two groups side by side
+        if head not in lexicon.words("relational_heads") and any(s.endswith(h, 0, j) for h in lexicon.words("stop_heads")) \
+                and not any(s.startswith(r, j) for r in lexicon.words("relational_heads")):
+            break  # 留守儿童|特困学生: two groups side by side (困难职工家庭|高中生 is one)
         tok = tokens.ending_at(j)
         if tok is not None and tok.word not in lexicon.words("group_modifier_ok") and \
                 (tok.pos in lexicon.words("group_break_pos") or tok.pos.startswith(("nr", "ns")) and len(tok.word) > 1):

@@ -67,7 +67,7 @@ def _sentence(sent, tokens: Tokens, known: set[str], meta: Metadata) -> Sentence
     orgs += find_place_bodies(s, off, places, orgs)
     places = [p for p in places if not any(p.overlaps(x) for x in persons)]
     blocked = [(x.start - off, x.end - off) for x in persons + [o for o in orgs if o.suffix]]
-    groups = find_groups(s, tokens, off, blocked)
+    groups = find_groups(s, tokens, off, blocked + [(p.start - off, p.end - off) for p in places])
     money = find_money(s, off)
     goods = find_goods(s, tokens, off, money, blocked + [(g.start - off, g.end - off) for g in groups])
     dates = find_dates(s, off, meta.dateline_month)

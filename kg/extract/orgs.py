@@ -88,7 +88,8 @@ def _suffix_ok(s: str, tokens: Tokens, a: int, b: int, suf: str) -> bool:
     nxt = s[b:b + 1]
     if suf in lexicon.words("org_suffix_needs_end") and nxt and is_cjk(nxt) and nxt not in lexicon.words("org_suffix_end_ok"):
         return False
-    return not any(s.startswith(w, a) for w in lexicon.words("not_org_words"))
+    return not any(s.startswith(w, i) and i + len(w) > a for w in lexicon.words("not_org_words")
+                   for i in range(max(0, a - len(w) + 1), a + 1))
 
 
 def _list_item_start(s: str, a: int, floor: int) -> int:

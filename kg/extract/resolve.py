@@ -132,6 +132,7 @@ def resolve(article: Article, sentences: tuple[SentenceMentions, ...], meta: Met
             if res.person_role.get(p.text) in (None, "mention") or p.role == "official":
                 res.person_role[p.text] = p.role
         _posts(sm, res, ctx)
+    _place_bodies_to_government(res)
     _publisher(meta, res)
     for a in meta.authors:
         res.add("person", a.name)
@@ -311,7 +312,7 @@ def _orgs(sm: SentenceMentions, res: Resolution, ctx: Context) -> None:
             continue
         kind = org_kind(canon) if o.org_kind != "media" else "media"
         if not o.suffix and o.org_kind == "government":  # a place acting as a body
-            kind, place = "government", res.place_of.get((o.start, o.end), o.text)
+            kind, place, why = "government", res.place_of.get((o.start, o.end), o.text), "place body"
         parent = _parent(canon, res)
         if parent and res.entities.get(("org", parent)) and res.entities[("org", parent)].org_kind == "union" \
                 and kind == "other":
@@ -401,6 +402,22 @@ def _parent(canon: str, res: Resolution) -> str | None:
         if kind == "org" and canon.startswith(name) and len(canon) > len(name) + 1 and org_kind(name) == "union":
             return name
     return None
+
+
+def _place_bodies_to_government(res: Resolution) -> None:
+    """江山路街道开展… when the article also names 江山路街道办事处: the place acts through that body."""
+    bodies = {name for (kind, name), e in res.entities.items() if kind == "org" and "place body" in e.why}
+    for place in bodies:
+        gov = sorted(n for (k, n) in res.entities if k == "org" and n.startswith(place) and n != place
+                     and n.endswith(tuple(lexicon.words("place_government_suffix"))))
+        if not gov:
+            continue
+        target = res.entities[("org", gov[0])]
+        target.surfaces |= res.entities[("org", place)].surfaces | {place}
+        del res.entities[("org", place)]
+        for key, v in list(res.org_of.items()):
+            if v == place:
+                res.org_of[key] = gov[0]
 
 
 def _publisher(meta: Metadata, res: Resolution) -> None:
