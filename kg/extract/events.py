@@ -242,8 +242,8 @@ def _origin(s: str, p, off: int, sm: SentenceMentions) -> bool:
 
 def _actor_group(s: str, g, off: int) -> bool:
     """A group named as the visitors (劳模代表等一行来到…), not the visited."""
-    after = s[g.end - off:g.end - off + 4]
-    return any(after.startswith(w) for w in lexicon.words("actor_after"))
+    after = s[g.end - off:g.end - off + 6]
+    return bool(lexicon.pattern("actor_group_after").match(after))
 
 
 def _shares(groups, sm: SentenceMentions, res: Resolution) -> list[Share]:
@@ -290,7 +290,7 @@ def _actors(sm: SentenceMentions, res: Resolution, a: int, b: int, trig: list[in
         if last_object_end is not None and s[last_object_end:i] in ("、", "和", "及", "与"):
             last_object_end = o.end - off  # 向X、Y、Z职工送去: the rest of the list is in the same phrase
             continue
-        if _in_prep_phrase(tokens, s, lead, i) or _prep_before(tokens, s, i, "object_verbs"):
+        if _in_prep_phrase(tokens, s, lead, i) or _prep_before(tokens, s, i, "object_verbs") or _in_prep_list(tokens, s, a - off, i):
             last_object_end = o.end - off
             continue
         if o in post_orgs or kind == "media" or (i > 0 and s[i - 1] in "“\"「《") or s[o.end - off:o.end - off + 1] in "”\"」》" \
@@ -352,6 +352,19 @@ def _prep_before(tokens: Tokens, s: str, i: int, word_set: str) -> bool:
                 return True
             if t is not None and len(t.word) > len(w):
                 continue  # 收到, 得到: the character is part of a longer word
+            return True
+    return False
+
+
+def _in_prep_list(tokens: Tokens, s: str, floor: int, i: int) -> bool:
+    """到X、Y及Z, 向A、B、C职工: a name further down a list that a preposition or a verb of going opens."""
+    seg = s[floor:i]
+    for w in sorted(lexicon.words("site_prep") | lexicon.words("beneficiary_prep"), key=len, reverse=True):
+        k = seg.rfind(w)
+        if k < 0:
+            continue
+        between = seg[k + len(w):]
+        if between and lexicon.pattern("name_list_gap").fullmatch(between):
             return True
     return False
 
@@ -442,7 +455,7 @@ def _event(c: Clause, sm: SentenceMentions, frame: Frame, res: Resolution, main:
         if c.dates:  # a date said before the activity is told: it is the activity's date
             frame.date, frame.date_paragraph, frame.date_used = _date(c.dates[0], year), sm.sentence.paragraph, False
         if own and frame.groups and (c.money or c.goods) and not c.classes:
-            c = replace(c, classes=["Donation"], welfare=True)  # 市慈善总会购置106份大礼包,总价值1万元
+            c = replace(c, classes=["Donation"], welfare=True, verbal=True)  # 市慈善总会购置106份大礼包,总价值1万元
         else:
             return None
     if not own and lexicon.pattern("generic_subject").search(sm.sentence.text[c.start - sm.sentence.start:c.end - sm.sentence.start]) \
@@ -457,13 +470,15 @@ def _event(c: Clause, sm: SentenceMentions, frame: Frame, res: Resolution, main:
     if not agents and not organizers:
         organizers = list(main)
     here = frame.groups_paragraph == sm.sentence.paragraph or frame.site is not None or not own
-    inherit_groups = frame.groups and here and not c.summary and (c.money or c.goods or own and c.verbal)
+    inherit_groups = frame.groups and here and not c.summary and (c.verbal or not c.trigger_words) and (c.money or c.goods or own)
     shares = c.shares or (list(frame.groups) if inherit_groups else [])
     shares = [_family_of_frame(sh, list(shares) + list(frame.groups)) for sh in shares]
     visit_to_place = own and c.places and c.verbal and any(lexicon.triggers()[t][1] == "welfare" for t in c.trigger_words)
     if not (shares or c.money or c.goods or c.site or visit_to_place):
         if own:
             _new_subject(frame, agents, organizers)
+        if c.dates:  # the activity is announced with its date; what it gave comes next
+            frame.date, frame.date_paragraph, frame.date_used = _date(c.dates[0], year), sm.sentence.paragraph, False
         return None
     place = _place(c, frame if frame.place_paragraph == sm.sentence.paragraph or not own else replace(frame, place=None),
                    res, organizers)

@@ -94,11 +94,11 @@ def name_at(s: str, tokens: Tokens, i: int, strict: bool = False, titled: bool =
             continue
         if strict and not follows:
             return None
-        return cand if _plausible(cand, sl, tok) else None
+        return cand if _plausible(cand, sl, tok, titled and follows) else None
     return None
 
 
-def _plausible(cand: str, sl: int, tok) -> bool:
+def _plausible(cand: str, sl: int, tok, titled: bool = False) -> bool:
     """Reject candidates that are common words (关心, 相关|工作人员), titles, or end like a place or body."""
     if tok is not None and len(tok.word) >= 2 and tok.word != cand and not cand.startswith(tok.word) \
             and tok.pos[:1] in lexicon.words("not_name_pos"):
@@ -106,8 +106,10 @@ def _plausible(cand: str, sl: int, tok) -> bool:
     if sl == 1 and len(cand) == 3 and (cand[:2] in lexicon.words("not_names") or common_word(cand[:2]) and
                                        _dictionary().get(cand[:2], "nr")[:2] not in ("ns", "nr", "nz", "nt")):
         return False  # 相关|工作人员, 方便|面 (but 马东|城: a place word inside a name is fine)
-    if common_word(cand) or cand in lexicon.titles() or cand[-1] in lexicon.words("not_name_last_char"):
+    if cand in lexicon.titles() or cand[-1] in lexicon.words("not_name_last_char"):
         return False
+    if common_word(cand) and not (titled and _dictionary().get(cand, "")[:2] in ("ns", "nz") and cand not in lexicon.words("not_names")):
+        return False  # 主席吉林分别…: after a title a place word can be a name
     return True
 
 

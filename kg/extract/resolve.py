@@ -119,7 +119,7 @@ def resolve(article: Article, sentences: tuple[SentenceMentions, ...], meta: Met
     """Return the entities of the article: places with their chains, organizations, people and posts."""
     res = Resolution()
     counts = _place_counts(sentences, res)
-    res.region_chain = _region(counts, res)
+    res.region_chain = _region(counts, res) or _publisher_region(meta)
     res.home = _home(sentences, res)
     for name in res.region_chain:
         res.levels.setdefault(name, _gaz_level(name))
@@ -173,6 +173,18 @@ def _region(counts: Counter, res: Resolution) -> tuple[str, ...]:
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], -rank(_gaz_level(kv[0])), kv[0]))
     best = ranked[0][0]
     return _place_chain(best, counts, ()) or (best,)
+
+
+def _publisher_region(meta: Metadata) -> tuple[str, ...]:
+    """No place named, but the outlet is local (仙游今报, 枣庄新闻网): its county or city is the region."""
+    if not meta.publisher:
+        return ()
+    for k in (3, 2):
+        head = meta.publisher[:k]
+        found = [n for n in (head + "县", head + "市", head + "区", head) if gazetteer.lookup(n)]
+        if len(found) == 1 and len(gazetteer.lookup(found[0])) == 1:
+            return gazetteer.lookup(found[0])[0].chain
+    return ()
 
 
 def _home(sentences, res: Resolution) -> str | None:
