@@ -278,10 +278,8 @@ GROUP_EVENT_ROWS = [
     ("东湖镇党委慰问全镇困难群众1200户。", [[("困难群众", 1200)]]),
     ("东湖镇总工会为困难职工送去慰问金。", [[("困难职工", None)]]),
     # a bare 老人 after 为 is the beneficiary, also after an organization
-    known_bug("东湖镇总工会为老人送去月饼。", [[("老人", None)]],
-              reason="one event, with no group: the bare 老人 after the body is dropped"),
-    known_bug("西山村村委会为老人送去月饼。", [[("老人", None)]],
-              reason="one event, with no group: the bare 老人 after the body is dropped"),
+    ("东湖镇总工会为老人送去月饼。", [[("老人", None)]]),
+    ("西山村村委会为老人送去月饼。", [[("老人", None)]]),
 ]
 
 

@@ -126,11 +126,17 @@ def _year(article: Article, meta: Metadata) -> int | None:
 
 
 def _main_actor(sentences, res: Resolution) -> list:
-    """The body the article is about: the first organization in subject position of a welfare clause."""
+    """The body the article is about: the subject of the headline or of the first welfare clauses (市总工会赴
+    石龙区开展送温暖慰问活动). An article whose opening names no body has none."""
+    seen = 0
     for sm in sentences:
         for c in _clauses(sm, res):
-            if c.organizers and c.classes:
-                return list(c.organizers[:1])
+            if c.classes:
+                if c.organizers:
+                    return list(c.organizers[:1])
+                seen += 1
+        if seen >= 2:
+            break
     return []
 
 
@@ -227,8 +233,9 @@ def _named_enough(s: str, g, off: int) -> bool:
     if g.text.rstrip("们") not in lexicon.words("bare_generic_heads") or g.count is not None:
         return True
     before = s[max(0, g.start - off - 4):g.start - off]
-    return bool(lexicon.pattern("bare_group_before").search(before)) and \
-        bool(lexicon.pattern("bare_group_after").match(s, g.end - off))
+    after_ok = lexicon.pattern("bare_group_after").match(s, g.end - off) or \
+        any(s.startswith(t, g.end - off) for t in lexicon.triggers()) or s.startswith("拜年", g.end - off)
+    return bool(lexicon.pattern("bare_group_before").search(before)) and bool(after_ok)
 
 
 def _origin(s: str, p, off: int, sm: SentenceMentions) -> bool:
@@ -299,9 +306,13 @@ def _actors(sm: SentenceMentions, res: Resolution, a: int, b: int, trig: list[in
         if before_trigger(o) or re.search(lexicon.pattern("organizer_lead").pattern, lead):
             if canon not in organizers:
                 organizers.append(canon)
+    named_after_group = {p.start for p in sm.persons for g in sm.groups if 0 <= p.start - g.end <= 1
+                         and s[g.end - off:p.start - off] in ("", "”", "\"", "、")}
     for p in sm.persons:
         if not (a <= p.start < b) or res.person_role.get(p.text) in ("beneficiary", "author") or p.role == "beneficiary":
             continue
+        if p.start in named_after_group:
+            continue  # 归侨宋文清, 特困退休人员于光明: one of the people helped
         i = p.start - off
         if _in_prep_phrase(tokens, s, _lead(s, i, a - off), i):
             continue

@@ -198,8 +198,10 @@ def _home(sentences, res: Resolution) -> str | None:
         c[res.region] += 0
     if not c:
         return None
-    best = sorted(c.items(), key=lambda kv: (-kv[1], -rank(res.levels.get(kv[0])), kv[0]))[0][0]
-    return best if res.region is None or rank(res.levels.get(best)) >= rank(res.levels.get(res.region)) else res.region
+    best, n = sorted(c.items(), key=lambda kv: (-kv[1], -rank(res.levels.get(kv[0])), kv[0]))[0]
+    if res.region is None:
+        return best if n >= 2 else None  # one village named once says nothing about the whole article
+    return best if rank(res.levels.get(best)) >= rank(res.levels.get(res.region)) else res.region
 
 
 def _place_chain(name: str, counts: Counter, region_chain: tuple[str, ...]) -> tuple[str, ...]:
