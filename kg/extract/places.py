@@ -33,7 +33,7 @@ def find_places(s: str, tokens: Tokens, offset: int, blocked=()) -> list[PlaceMe
     taken = list(blocked)
     out = _gazetteer_places(s, tokens, taken) + _county_places(s, tokens, taken)
     out += _unit_places(s, tokens, taken)  # before names without a suffix: 西陵寺镇 holds no 西陵(区)
-    out += _bare_city_places(s, tokens, taken)
+    out += _bare_city_places(s, tokens, taken) + _foreign_places(s, tokens, taken)
     return sorted((PlaceMention("place", offset + p.start, offset + p.end, p.text, p.name, p.level, p.gazetteer)
                    for p in out), key=lambda p: p.start)
 
@@ -80,6 +80,21 @@ def _bare_city_places(s: str, tokens: Tokens, taken: list) -> list[PlaceMention]
                 and not any(s.startswith(u, tok.end) for u in lexicon.words("unit_suffix")):
             out.append(PlaceMention("place", tok.start, tok.end, tok.word, full[0], gazetteer.lookup(full[0])[0].level, True))
             taken.append((tok.start, tok.end))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _foreign_matcher():
+    return build_matcher(lexicon.words("foreign_places"))
+
+
+def _foreign_places(s: str, tokens: Tokens, taken: list) -> list[PlaceMention]:
+    """Countries and large foreign cities (加拿大, 温哥华), as whole words."""
+    out = []
+    for a, b, w in longest_matches(_foreign_matcher(), s):
+        if _free(taken, a, b) and tokens.is_boundary(a) and tokens.is_boundary(b):
+            out.append(PlaceMention("place", a, b, w, w, "country" if len(w) >= 2 else None))
+            taken.append((a, b))
     return out
 
 

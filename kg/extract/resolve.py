@@ -220,6 +220,8 @@ def _place_chain(name: str, counts: Counter, region_chain: tuple[str, ...]) -> t
 def _places(sm: SentenceMentions, res: Resolution, ctx: Context, counts: Counter) -> None:
     prev = None
     for p in sm.places:
+        if p.level == "country" and _modifier(p, sm):
+            continue
         res.place_of[(p.start, p.end)] = p.name
         ctx.see(p.name, p.level)
         if p.gazetteer:
@@ -245,6 +247,15 @@ def _places(sm: SentenceMentions, res: Resolution, ctx: Context, counts: Counter
                 res.add("place", ent.parent, level=_gaz_level(ent.parent), mentioned=False,
                         chain=_place_chain(ent.parent, counts, res.region_chain))
         prev = p
+
+
+def _modifier(p: PlaceMention, sm: SentenceMentions) -> bool:
+    """A country that qualifies the noun after it (韩国归侨, "中国好人", 中国西部…促进会) is no place of the story."""
+    if any(o.start <= p.start and p.end <= o.end for o in sm.orgs):
+        return True
+    end = p.end - sm.sentence.start  # tokens are local to the sentence
+    after = next((t for t in sm.tokens if t.start == end), None)
+    return after is not None and after.pos.startswith("n")
 
 
 # ------------------------------------------------------------------ organizations
