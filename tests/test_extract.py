@@ -234,6 +234,9 @@ ORG_KIND_ROWS = [
     ("东湖镇中心卫生院", "medical"),
     ("市餐饮行业协会", "association"),
     ("华兴科技有限公司", "enterprise"),
+    # a committee of an association is an association; a bare 委员会 is a government body
+    ("临江县慈善协会·助学委员会", "association"),
+    ("东湖镇管理委员会", "government"),
 ]
 
 
@@ -291,6 +294,10 @@ POST_ROWS = [
     # several names after one title
     ("区总工会副主席王海涛、刘建华走访慰问了困难职工。",
               {("王海涛", "副主席", "大兴区总工会"), ("刘建华", "副主席", "大兴区总工会")}),
+    # a party committee has no 主任: the post is at the street's office the article names
+    ("东湖街道办事处开展慰问活动。街道党工委书记张建国和副书记、主任李红梅看望了困难群众。",
+              {("张建国", "书记", "东湖街道党工委"), ("李红梅", "副书记", "东湖街道党工委"),
+               ("李红梅", "主任", "东湖街道办事处")}),
 ]
 
 

@@ -133,6 +133,8 @@ ORG_ROWS = [
     ("红星社区义工站为独居老人送去月饼。", {"红星社区义工站"}),
     ("临江县驻西山村工作队走访慰问了困难群众。", {"临江县驻西山村工作队"}),
     ("何氏宗亲会为困难群众送去慰问品。", {"何氏宗亲会"}),
+    # a body and its committee joined by a middle dot are one name
+    ("临江县慈善协会·助学委员会又为困难学生送去书包。", {"临江县慈善协会·助学委员会"}),
     # a span stops at a conjunction or a verb
     ("东湖镇总工会联合东湖镇妇联为困难妇女送去慰问金。", {"东湖镇总工会", "东湖镇妇联"}),
     ("临江县民政局联合县慈善总会走访慰问困难群众。", {"临江县民政局", "临江县慈善总会"}),
@@ -239,6 +241,10 @@ GROUP_ROWS = [
     # an organization's or a place's name is not part of the group
     ("东湖镇退役军人服务站走访慰问了退役军人。", {("退役军人", None)}),
     ("东湖镇党委书记张建国先后看望了西山村老党员和柳树村困难群众。", {("老党员", None), ("困难群众", None)}),
+    # residents of an institution; a named institution is a site and its residents are 老人
+    ("为敬老院老人送去慰问品。", {("敬老院老人", None)}),
+    ("把关爱送给敬老院的老人。", {("敬老院老人", None)}),
+    ("为东湖镇敬老院的老人送去月饼。", {("老人", None)}),
 ]
 
 
@@ -361,6 +367,13 @@ PLACE_ROWS = [
     ("来到长安街道红星社区看望独居老人。", {"长安街道": None, "红星社区": "长安街道"}),
     ("大兴区总工会来到青石镇柳树村看望困难职工。", {"大兴区": ANY, "青石镇": "大兴区", "柳树村": "青石镇"}),
     ("绩溪县总工会来到东湖镇看望困难职工。", {"绩溪县": ANY, "东湖镇": "绩溪县"}),
+    # a street is a place inside the name of its office, also after a city named without its suffix
+    ("爱心人士来到大兴区长安街道办事处红星敬老院看望老人。", {"大兴区": ANY, "长安街道": "大兴区"}),
+    ("志愿者来到昆明长安街道办事处看望老人。", {"昆明市": None, "长安街道": "昆明市"}),
+    # a country is a place where the story goes, not when it qualifies a noun or sits in a body's name
+    ("临江县总工会主席张建国赴韩国考察。", {"临江县": None, "韩国": None}),
+    ("临江县总工会走访了韩国归侨李红梅。", {"临江县": None}),
+    ("中国扶贫基金会为临江县困难群众捐赠大米。", {"临江县": None}),
     ("来到东湖镇张家湾村看望困难群众。", {"东湖镇": None, "张家湾村": "东湖镇"}),
     known_bug("来到花桥镇石门村、桃源村看望困难群众。", {"花桥镇": None, "石门村": "花桥镇", "桃源村": "花桥镇"},
               reason="places {name: parent} {'、桃源村': None, '石门村': '花桥镇', '花桥镇': None}"),
@@ -409,6 +422,19 @@ def _fields(ev):
 
 EVENT_ROWS = [
     # (article, a piece of the event's sentence, expected fields)
+    # a delegation (慰问组) goes on with the actors before it; a named 代表 of a group is one of the helped
+    ("1月5日，临江县总工会慰问组来到东湖镇。慰问组为困难劳模代表李红梅发放慰问金2000元。", "李红梅",
+     {"agents": [], "organizers": ["临江县总工会"], "groups": [("劳动模范", None)], "money": [Decimal(2000)]}),
+    # a donor told of in a later paragraph gives to the story's group
+    ("1月5日，临江县慈善总会在临江县举行捐赠仪式，为受灾群众捐款10万元。\n\n临江县总工会副主席张建国带领团队来到捐赠点，捐款5万元。",
+     "张建国", {"agents": ["张建国"], "organizers": ["临江县总工会"], "groups": [("受灾群众", None)],
+               "money": [Decimal(50000)]}),
+    # an article about one site: later donors with no place of their own gave there
+    ("1月5日，临江县慈善总会在东湖镇敬老院举行捐赠仪式，为老人送去慰问品。\n\n临江县总工会捐赠慰问金5000元。", "5000元",
+     {"organizers": ["临江县总工会"], "place": "东湖镇", "site": "东湖镇敬老院"}),
+    # two sites: a later donor without a place stays at home
+    ("临江县慈善总会在东湖镇敬老院为老人送去慰问品。临江县总工会在西山村小学为留守儿童送去书包。\n\n临江县总工会还捐赠慰问金5000元。",
+     "5000元", {"site": None}),
     # the subject carried from an earlier sentence of the paragraph
     ("青石镇总工会主席王海涛一行来到柳树村，看望了老党员。随后，他们为6名困难职工送去慰问金。", "随后",
      {"agents": ["王海涛"], "organizers": ["青石镇总工会"], "groups": [("困难职工", 6)]}),

@@ -76,6 +76,7 @@ def find_events(article: Article, sentences: tuple[SentenceMentions, ...], res: 
     year = _year(article, meta)
     events: list[EventRecord] = []
     frame = Frame()
+    sources: list[str] = []  # where each event's place came from
     main = _main_actor(sentences, res)
     for sm in sentences:
         if meta.headline and sm.sentence.text.strip() == meta.headline.strip():
@@ -91,12 +92,25 @@ def find_events(article: Article, sentences: tuple[SentenceMentions, ...], res: 
                 more = tuple(sh for sh in clause.shares if sh.group not in {x.group for x in ev.shares})
                 events[made] = replace(ev, shares=ev.shares + more, money=ev.money + tuple(clause.money))
                 continue
-            ev = _event(clause, sm, frame, res, main, year, meta)
+            ev, source = _event(clause, sm, frame, res, main, year, meta) or (None, None)
             if ev is not None:
                 events.append(ev)
+                sources.append(source)
                 made = len(events) - 1
                 frame.events.append(made)
-    return tuple(events)
+    return tuple(_one_scene(events, sources, res))
+
+
+def _one_scene(events: list[EventRecord], sources: list[str], res: Resolution) -> list[EventRecord]:
+    """An article that tells of one site only (捐赠仪式 at 兰店乡敬老院): the donors named later, with no place
+    of their own, gave there too, not where their bodies are."""
+    own = [ev for ev, src in zip(events, sources) if src == "clause"]
+    sites = {ev.site for ev in own if ev.site}
+    if len(sites) != 1 or any(ev.site is None and rank(res.levels.get(ev.place)) >= 3 for ev in own):
+        return events
+    scene = next(ev for ev in own if ev.site)
+    return [replace(ev, place=scene.place, site=scene.site) if src == "default" else ev
+            for ev, src in zip(events, sources)]
 
 
 # ------------------------------------------------------------------ article-level
@@ -306,8 +320,8 @@ def _actors(sm: SentenceMentions, res: Resolution, a: int, b: int, trig: list[in
         if before_trigger(o) or re.search(lexicon.pattern("organizer_lead").pattern, lead):
             if canon not in organizers:
                 organizers.append(canon)
-    named_after_group = {p.start for p in sm.persons for g in sm.groups if 0 <= p.start - g.end <= 1
-                         and s[g.end - off:p.start - off] in ("", "”", "\"", "、")}
+    named_after_group = {p.start for p in sm.persons for g in sm.groups if 0 <= p.start - g.end <= 3
+                         and s[g.end - off:p.start - off] in ("", "”", "\"", "、", "代表", "代表、")}
     for p in sm.persons:
         if not (a <= p.start < b) or res.person_role.get(p.text) in ("beneficiary", "author") or p.role == "beneficiary":
             continue
@@ -481,7 +495,9 @@ def _event(c: Clause, sm: SentenceMentions, frame: Frame, res: Resolution, main:
     if not agents and not organizers:
         organizers = list(main)
     here = frame.groups_paragraph == sm.sentence.paragraph or frame.site is not None or not own
-    inherit_groups = frame.groups and here and not c.summary and (c.verbal or not c.trigger_words) and (c.money or c.goods or own)
+    gift = "Donation" in c.classes and c.money and not c.site and c.verbal  # 商会执行会长…捐款18万元: for the story's group
+    inherit_groups = frame.groups and (here or gift) and not c.summary and (c.verbal or not c.trigger_words) \
+        and (c.money or c.goods or own)
     shares = c.shares or (list(frame.groups) if inherit_groups else [])
     shares = [_family_of_frame(sh, list(shares) + list(frame.groups)) for sh in shares]
     visit_to_place = own and c.places and c.verbal and any(lexicon.triggers()[t][1] == "welfare" for t in c.trigger_words)
@@ -491,7 +507,7 @@ def _event(c: Clause, sm: SentenceMentions, frame: Frame, res: Resolution, main:
         if c.dates:  # the activity is announced with its date; what it gave comes next
             frame.date, frame.date_paragraph, frame.date_used = _date(c.dates[0], year), sm.sentence.paragraph, False
         return None
-    place = _place(c, frame if frame.place_paragraph == sm.sentence.paragraph or not own else replace(frame, place=None),
+    place, source = _place(c, frame if frame.place_paragraph == sm.sentence.paragraph or not own else replace(frame, place=None),
                    res, organizers)
     if c.site in organizers:
         c = replace(c, site=None)
@@ -513,7 +529,7 @@ def _event(c: Clause, sm: SentenceMentions, frame: Frame, res: Resolution, main:
     ev = Evidence(sm.sentence.start, sm.sentence.end, sm.sentence.text)
     return EventRecord(tuple(c.classes), ev, tuple(agents), tuple(organizers), place, site, tuple(shares),
                        tuple(c.money), tuple(c.goods), date, "planned" if c.planned else None, c.summary,
-                       0.6 if inherited else 0.75 if text else 0.7)
+                       0.6 if inherited else 0.75 if text else 0.7), source if not site else "clause"
 
 
 def _new_subject(frame: Frame, agents, organizers) -> None:
@@ -534,23 +550,23 @@ def _family_of_frame(sh: Share, groups: list) -> Share:
     return sh
 
 
-def _place(c: Clause, frame: Frame, res: Resolution, organizers) -> str | None:
+def _place(c: Clause, frame: Frame, res: Resolution, organizers) -> tuple[str | None, str]:
     """The most specific place of the clause, else the site's, else the frame's, else the organizer's, else
-    the article's home place."""
+    the article's home place; with where it came from ("clause", "frame" or "default")."""
     if c.places:
         best = max(c.places, key=lambda p: (rank(p.level), p.start))
-        return res.place(best)
+        return res.place(best), "clause"
     if c.site and ("org", c.site) in res.entities and res.entities[("org", c.site)].place:
-        return res.entities[("org", c.site)].place
+        return res.entities[("org", c.site)].place, "clause"
     own = bool(c.agents or c.organizers)
     if frame.place and not own:
-        return frame.place
+        return frame.place, "frame"
     home = res.home if own else (frame.place or res.home)
     for o in organizers:  # a local body acts where it is (镇总工会 -> 瀛海镇); a body from elsewhere came here
         e = res.entities.get(("org", o))
         if e is not None and e.place and (home is None or rank(res.levels.get(e.place)) >= rank(res.levels.get(home))):
-            return e.place
-    return home
+            return e.place, "default"
+    return home, "default"
 
 
 def _date(d: DateMention, year: int | None) -> tuple[str, str | None]:

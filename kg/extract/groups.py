@@ -39,7 +39,7 @@ def canonical_group(surface: str) -> str:
         return table[s]
     if "的" in s:  # 有需求的老人 -> 老人 (the modifier stays in the surface form); 医务人员的家属 -> 医务人员家属
         pre, head = s.rsplit("的", 1)
-        s = pre + head if head in lexicon.words("relational_heads") else head
+        s = pre + head if head in lexicon.words("relational_heads") or pre in lexicon.words("group_institution") else head
     return table.get(s, s)
 
 
@@ -141,7 +141,7 @@ def _modifier_start(s: str, tokens: Tokens, a: int, head: str = "") -> int:
             if lexicon.pattern("age_modifier").fullmatch(fold(s[k:a])):
                 j = k
             break
-        ok = next((w for w in sorted(lexicon.words("group_modifier_ok"), key=len, reverse=True)
+        ok = next((w for w in sorted(lexicon.words("group_modifier_ok") | lexicon.words("group_institution"), key=len, reverse=True)
                    if len(w) > 1 and s.endswith(w, 0, j)), None)
         if ok:  # a modifier word of the genre (在档, 留守, 建档立卡) is taken whole
             j -= len(ok)

@@ -28,6 +28,11 @@ def org_kind(name: str) -> str:
     for suf in suffixes:
         if name.endswith(suf) and len(suf) > len(best):
             best = suf
+    if best in lexicon.words("committee_suffix"):
+        head = name[: -len(best)]
+        inner = [suf for suf, kind in suffixes.items() if kind == "association" and len(suf) > 1 and suf in head]
+        if inner:  # 中国西部研究发展促进会·绿色产业发展委员会: a committee of an association is one
+            return "association"
     return suffixes.get(best, "other")
 
 
@@ -56,7 +61,9 @@ def find_orgs(s: str, tokens: Tokens, offset: int, places: list[PlaceMention], b
         if start < a and s[start] in lexicon.words("list_conjunction_char") and start > 0 \
                 and any(s.endswith(x, 0, start) for x in lexicon.org_suffixes()):
             start += 1  # 乡政府和县教育局: 和 joins two bodies here (not the county 和县)
-        if start == a and out and out[-1].end - offset == a:
+        if s[start] in "·•" and out and out[-1].end - offset == start:
+            start = out.pop().start - offset  # 中国西部研究发展促进会·绿色产业发展委员会: a body and its committee
+        elif start == a and out and out[-1].end - offset == a:
             prev = out[-1]
             if suf in lexicon.words("company_forms"):
                 out.pop()  # 福建汇晟集团|有限公司: one name, the legal form of the first

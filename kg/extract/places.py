@@ -74,13 +74,19 @@ def _bare_city_places(s: str, tokens: Tokens, taken: list) -> list[PlaceMention]
     for tok in tokens:
         if tok.pos != "ns" or not 2 <= len(tok.word) <= 4 or not _free(taken, tok.start, tok.end):
             continue
-        full = [n for n in (tok.word + "市", tok.word + "区", tok.word + "县") if gazetteer.lookup(n)]
+        full = _bare_city(tok.word)
         nxt = s[tok.end:tok.end + 1]
-        if len(full) == 1 and len(gazetteer.lookup(full[0])) == 1 and nxt not in lexicon.words("place_suffix_char") \
+        if full and nxt not in lexicon.words("place_suffix_char") \
                 and not any(s.startswith(u, tok.end) for u in lexicon.words("unit_suffix")):
-            out.append(PlaceMention("place", tok.start, tok.end, tok.word, full[0], gazetteer.lookup(full[0])[0].level, True))
+            out.append(PlaceMention("place", tok.start, tok.end, tok.word, full, gazetteer.lookup(full)[0].level, True))
             taken.append((tok.start, tok.end))
     return out
+
+
+def _bare_city(word: str) -> str | None:
+    """The one city, district or county the gazetteer knows by ``word`` without its suffix (昆明 -> 昆明市)."""
+    full = [n for n in (word + "市", word + "区", word + "县") if gazetteer.lookup(n)]
+    return full[0] if len(full) == 1 and len(gazetteer.lookup(full[0])) == 1 else None
 
 
 @lru_cache(maxsize=1)
@@ -149,8 +155,9 @@ def _unit_places(s: str, tokens: Tokens, taken: list) -> list[PlaceMention]:
             last_end = b
         if not _free(taken, a, b):
             continue
-        if any(s.startswith(w, b) for w in not_after) or any(s.startswith(u, b) for u in long_units):
-            continue
+        office = unit in long_units and any(s.startswith(w, b) for w in lexicon.words("unit_office"))
+        if (any(s.startswith(w, b) for w in not_after) and not office) or any(s.startswith(u, b) for u in long_units):
+            continue  # 村办企业 is no village; 团结街道|办事处 is the street's office
         t = tokens.at(a)
         if t is not None and t.start < a and t.end >= b and common_place_word(t.word):
             continue  # 农村, 乡村, 城乡, 街镇: the suffix is inside a common word
@@ -162,6 +169,9 @@ def _unit_places(s: str, tokens: Tokens, taken: list) -> list[PlaceMention]:
         while core and core[0] in lexicon.words("not_name_first") and _alone(tokens, start):
             start += 1
             core = core[1:]
+        t = tokens.starting_at(start)
+        if t is not None and t.pos == "ns" and a - t.end >= 2 and _bare_city(t.word):
+            start, core = t.end, s[t.end:a]  # 昆明|团结街道: the city named before the street without its suffix
         if len(core) < 2 or core[-1] in lexicon.words("not_name_last") or core in lexicon.words("not_place_core") \
                 or any(w in core for w in lexicon.words("not_place_core_part")):
             continue

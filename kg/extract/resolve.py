@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kg import gazetteer, lexicon
 from kg.extract.metadata import Metadata
@@ -133,6 +133,7 @@ def resolve(article: Article, sentences: tuple[SentenceMentions, ...], meta: Met
                 res.person_role[p.text] = p.role
         _posts(sm, res, ctx)
     _place_bodies_to_government(res)
+    _government_offices(res)
     _publisher(meta, res)
     for a in meta.authors:
         res.add("person", a.name)
@@ -443,6 +444,20 @@ def _place_bodies_to_government(res: Resolution) -> None:
         for key, v in list(res.org_of.items()):
             if v == place:
                 res.org_of[key] = gov[0]
+
+
+def _government_offices(res: Resolution) -> None:
+    """街道党工委副书记、主任张某: a party committee has no 主任; the post is at the place's government body
+    (江山路街道办事处) when the article names one."""
+    titles = lexicon.words("government_office_titles")
+    for i, post in enumerate(res.posts):
+        body = res.entities.get(("org", post.org)) if post.org else None
+        if body is None or body.org_kind != "party" or post.title not in titles or not body.place:
+            continue
+        gov = sorted(n for (k, n) in res.entities if k == "org" and n.startswith(body.place)
+                     and n.endswith(tuple(lexicon.words("place_government_suffix"))))
+        if gov:
+            res.posts[i] = replace(post, org=gov[0])
 
 
 def _publisher(meta: Metadata, res: Resolution) -> None:
