@@ -100,6 +100,11 @@ def _word_spans(before: str, after: str) -> bool:
     return False
 
 
+def _number_line(line: str) -> bool:
+    """True for a line holding only a number (a page that sets 2016, 188 or 94.3 on lines of their own)."""
+    return 0 < len(line) <= 10 and all(ch.isdigit() or ch in ".．%％" for ch in line)
+
+
 def _is_column_layout(lines: list[str]) -> tuple[bool, int]:
     """Detect OCR text broken at a fixed column width; return (is_ocr, typical width)."""
     body = [l for l in lines if _visual_len(l) >= 4]
@@ -122,6 +127,7 @@ def normalize(raw: str) -> str:
     current = ""
     prev_full = False  # the previous non-empty line filled the column
     blank_run = 0
+    last = ""  # the previous non-empty line
     for line in lines:
         stripped = line.strip(_SPACES)
         if not stripped:
@@ -139,12 +145,14 @@ def normalize(raw: str) -> str:
                 current = stripped
             else:
                 current = current + ("" if _wide(current[-1]) or _wide(stripped[0]) else " ") + stripped
-        elif not blank_run and current.rstrip(_SPACES)[-1:] not in END_PUNCT and _word_spans(current, stripped):
-            current = current + stripped  # a word broken across two lines of short text
+        elif not blank_run and current.rstrip(_SPACES)[-1:] not in END_PUNCT and (
+                _number_line(last) or _number_line(stripped) or _word_spans(current, stripped)):
+            current = current + stripped  # a word broken across two lines, or a number set on a line of its own
         else:
             paragraphs.append(current)
             current = stripped
         prev_full = ocr and _visual_len(line) >= width - 1
+        last = stripped
         blank_run = 0
     if current:
         paragraphs.append(current)

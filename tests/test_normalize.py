@@ -72,6 +72,8 @@ NORMALIZE_ROWS = [
     ("第一段。\n\n第二段。", "第一段。\n第二段。"),
     ("  第一段。  \n第二段。\r\n第三段。", "第一段。\n第二段。\n第三段。"),
     (WEB_LINES, WEB_LINES),
+    # a line holding only a number belongs to the sentence it was cut out of
+    ("慰问困难职工\n183\n人。", "慰问困难职工183人。"),
     # OCR: lines broken inside words are joined
     (OCR_COLUMN, OCR_COLUMN_EXPECTED),
     (OCR_TWO_PARAGRAPHS, OCR_TWO_PARAGRAPHS_EXPECTED),

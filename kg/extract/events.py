@@ -298,6 +298,10 @@ def _actors(sm: SentenceMentions, res: Resolution, a: int, b: int, trig: list[in
         if last_site_end is not None and s[last_site_end:i] in ("、", "和", "及", "与"):
             last_site_end = o.end - off  # 深入X、Y、Z等处: the places visited, listed
             continue
+        if _in_pattern(s, i, "auspices"):  # 在X的赞助下, 在区总工会的组织下: X acts, it is no site
+            if canon not in organizers and o not in post_orgs:
+                organizers.append(canon)
+            continue
         if _prep_before(tokens, s, i, "site_prep"):
             if _site_like(canon, kind) and site is None and not _place_follows(sm, o) and not _in_accompany(s, i):
                 site = canon
@@ -411,7 +415,12 @@ def _site_like(name: str, kind: str) -> bool:
 
 
 def _in_accompany(s: str, i: int) -> bool:
-    return any(m.start("who") <= i < m.end("who") for m in lexicon.pattern("accompany").finditer(s))
+    return _in_pattern(s, i, "accompany")
+
+
+def _in_pattern(s: str, i: int, name: str) -> bool:
+    """True when offset ``i`` is inside the ``who`` part of a match of pattern ``name`` (在X的陪同下)."""
+    return any(m.start("who") <= i < m.end("who") for m in lexicon.pattern(name).finditer(s))
 
 
 def _place_follows(sm: SentenceMentions, o) -> bool:

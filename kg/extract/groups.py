@@ -55,6 +55,8 @@ def find_groups(s: str, tokens: Tokens, offset: int, blocked=()) -> list[GroupMe
     for a, b, head in longest_matches(_head_matcher(), s):
         if any(x < b and a < y and not (x <= a and b <= y and (x, y) == (a, b)) for x, y in trig):
             continue  # 入户 holds no 户
+        if not tokens.is_boundary(b) and not any(s.startswith(w, b) for w in lexicon.words("group_plural")):
+            continue  # 务工人|员: the head ends inside a word
         start = _modifier_start(s, tokens, a, head)
         if start == a and head in lexicon.words("head_needs_modifier"):
             continue
@@ -100,6 +102,8 @@ def _welfare_start(s: str, start: int, a: int) -> int | None:
                 return start  # 生活困难的职工: the welfare word is in the 的-modifier
             return i + 1 if i + 1 < a else None
         if any(s.startswith(w, i) and i + len(w) <= a for w in markers):
+            if i > start + 1 and any(s.endswith(h, start, i) for h in lexicon.group_heads()):
+                return start  # 治安队员|读书子女: the people whose children they are stay in the name
             return i
     return None
 
@@ -153,10 +157,18 @@ def _modifier_start(s: str, tokens: Tokens, a: int, head: str = "") -> int:
             break  # 留守儿童|特困学生: two groups side by side (困难职工家庭|高中生 is one)
         tok = tokens.ending_at(j)
         if tok is not None and tok.word not in lexicon.words("group_modifier_ok") and \
-                (tok.pos in lexicon.words("group_break_pos") or tok.pos.startswith(("nr", "ns")) and len(tok.word) > 1):
+                (tok.pos in lexicon.words("group_break_pos") or len(tok.word) > 1 and (
+                    tok.pos.startswith("nr") or tok.pos.startswith("ns") and _known_place(tok.word))):
             break
         j -= 1
     return j
+
+
+def _known_place(word: str) -> bool:
+    """A place the gazetteer knows (西山村 is a modifier's end; 治安, tagged a place name, is not one)."""
+    from kg import gazetteer
+
+    return any(gazetteer.lookup(word + x) for x in ("", "市", "县", "区"))
 
 
 def _drop_determiners(s: str, a: int, b: int) -> int:

@@ -141,6 +141,15 @@ def _alone(tokens: Tokens, i: int) -> bool:
     return t is None or len(t.word) == 1
 
 
+def _split_common(s: str, tokens: Tokens, t, b: int) -> bool:
+    """文|城镇|坑美村: a one-character name before a common word (城镇), with a village named right after,
+    is a town the tagger split."""
+    before = tokens.ending_at(t.start)
+    if before is None or len(before.word) != 1 or before.pos not in ("n", "ns", "nr", "j", "ng"):
+        return False
+    return any(u in s[b:b + 5] for u in lexicon.words("unit_suffix") if len(u) == 1 or u == "社区")
+
+
 def _unit_places(s: str, tokens: Tokens, taken: list) -> list[PlaceMention]:
     """Places below the county, named by a unit suffix, with the name walked back from it."""
     out = []
@@ -155,11 +164,14 @@ def _unit_places(s: str, tokens: Tokens, taken: list) -> list[PlaceMention]:
             last_end = b
         if not _free(taken, a, b):
             continue
-        office = unit in long_units and any(s.startswith(w, b) for w in lexicon.words("unit_office"))
+        if s.endswith(unit, 0, a):
+            continue  # 西山村|村委会: the second 村 starts the body's name
+        after = b + len(unit) if s.startswith(unit, b) else b  # 西山村|村委会: the office of the village
+        office = any(s.startswith(w, after) for w in lexicon.words("unit_office")) and (unit in long_units or not s.startswith("办", after))
         if (any(s.startswith(w, b) for w in not_after) and not office) or any(s.startswith(u, b) for u in long_units):
             continue  # 村办企业 is no village; 团结街道|办事处 is the street's office
         t = tokens.at(a)
-        if t is not None and t.start < a and t.end >= b and common_place_word(t.word):
+        if t is not None and t.start < a and t.end >= b and common_place_word(t.word) and not _split_common(s, tokens, t, b):
             continue  # 农村, 乡村, 城乡, 街镇: the suffix is inside a common word
         floor = max([y for x, y in taken if y <= a] + [floor0])
         start = name_start(s, tokens, a, floor, 5 if unit in long_units else 4)
