@@ -32,7 +32,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import ORG, PROV, RDF, RDFS, SKOS
 
 from kg.errors import InputError, KGError, QueryError, StoreError
-from kg.ontology import KGO, SDO
+from kg.ontology import EVENT_KINDS, KGO, ORG_KINDS, SDO
 
 VIEWS = ("events", "projected")
 
@@ -43,26 +43,10 @@ KINDS = ("person", "organization", "place", "group", "event")
 #: nearly every event of an article happens in its district, which would tie them all together.
 AREA_LEVELS = frozenset({"province", "municipality", "city", "district", "county"})
 
-#: Organization classes, most specific first (an org is ``a kgo:TradeUnion, kgo:Organization``).
-ORG_CLASSES = (
-    ("TradeUnion", "工会"),
-    ("PartyOrganization", "党组织"),
-    ("GovernmentBody", "政府机构"),
-    ("PeoplesCongress", "人大"),
-    ("PoliticalConsultativeBody", "政协"),
-    ("MedicalInstitution", "医疗机构"),
-    ("Association", "协会"),
-    ("Enterprise", "企业"),
-    ("MediaOrganization", "媒体"),
-)
-#: Event classes, most specific first, with the Chinese word used in labels.
-EVENT_CLASSES = (
-    ("AidDelivery", "救助发放"),
-    ("Fundraising", "筹款"),
-    ("Appeal", "倡议"),
-    ("Donation", "捐赠"),
-    ("Visit", "慰问"),
-)
+#: Organization and event classes, most specific first, with the Chinese word used in labels
+#: (from the one table in kg/ontology.py).
+ORG_CLASSES = tuple((str(cls).removeprefix(str(KGO)), word) for _, cls, word in ORG_KINDS)
+EVENT_CLASSES = tuple((str(cls).removeprefix(str(KGO)), word) for _, cls, word in EVENT_KINDS)
 KIND_NAMES = {"person": "人物", "organization": "组织", "place": "地点", "group": "受助群体", "event": "事件"}
 ROLE_NAMES = {"agent": "参与", "organizer": "组织", "place": "地点", "site": "对象机构", "beneficiary": "受助"}
 ROLES = (

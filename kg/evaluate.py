@@ -24,18 +24,15 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import ORG, PROV, RDF, RDFS, SKOS
 
 from kg.errors import EvalError
-from kg.ontology import KGO, SDO
+from kg.ontology import ENTITY_KINDS, KGO, ORG_KINDS, SDO
 
 KINDS = ["person", "org", "place", "group", "position", "org_type", "located_in", "place_in",
          "help", "where", "count", "money", "money_group", "goods", "date"]
-ORG_TYPES = {
-    KGO.TradeUnion: "union", KGO.PartyOrganization: "party", KGO.GovernmentBody: "government",
-    KGO.PeoplesCongress: "legislature", KGO.PoliticalConsultativeBody: "cppcc",
-    KGO.MedicalInstitution: "medical", KGO.Association: "association", KGO.Enterprise: "enterprise",
-}
+# The scorer's org types are the extractor's kinds, from the one table in kg/ontology.py (media is not scored).
+ORG_TYPES = {cls: kind for kind, cls, _ in ORG_KINDS if kind != "media"}
 TYPE_ALIASES = {"hospital": "medical", "health_agency": "government"}
 _TITLE_PREFIX = re.compile(r"^(省委|市委|州委|盟委|区委|县委|旗委|镇党委|乡党委|街道党工委)")
-_ENTITY_CLASSES = {KGO.Person: "person", KGO.Organization: "org", KGO.Place: "place", KGO.BeneficiaryGroup: "group"}
+_ENTITY_CLASSES = {cls: kind for kind, cls, _ in ENTITY_KINDS}
 
 
 def norm(s) -> str:
