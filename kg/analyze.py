@@ -70,23 +70,16 @@ class ViewError(KGError):
 
 
 def load_graph(source: str | os.PathLike | None = None) -> rdflib.Graph:
-    """Load a graph file (.ttl .nt .jsonld .trig .nq) or a store directory; None reads the default store output/store.
+    """Load a graph file or a store directory (kg.store.open_source) as an rdflib Graph for the views.
 
     Raises:
         InputError: the file is missing or does not parse.
         StoreError: the store cannot be opened.
     """
-    from kg import store as kstore
+    from kg.graphio import to_rdflib
+    from kg.store import open_source
 
-    if source is None:
-        try:
-            return kstore.to_rdflib(kstore.open_store(kstore.DEFAULT_STORE, read_only=True))
-        except StoreError as e:
-            raise StoreError(f"{e} (or pass a graph file: kg viz GRAPH, kg stats GRAPH)") from e
-    path = Path(source)
-    if path.is_dir():
-        return kstore.to_rdflib(kstore.open_store(path, read_only=True))
-    return kstore.to_rdflib(kstore.load_graph_file(path))
+    return to_rdflib(open_source(source))
 
 
 # --------------------------------------------------------------------------- entity index
@@ -479,7 +472,25 @@ def filter_types(G: nx.DiGraph, kinds: Iterable[str]) -> nx.DiGraph:
     return H
 
 
-def query_view(g: rdflib.Graph | Index, query: str) -> nx.DiGraph:
+class _ViewResult:
+    """A kg.query.QueryResult with its Oxigraph terms as rdflib terms, shaped as the view code reads it."""
+
+    def __init__(self, answer):
+        from kg.graphio import to_rdflib_term
+
+        self.type = "SELECT" if answer.kind == "select" else "CONSTRUCT"
+        self.vars = list(answer.columns)
+        rows = [tuple(None if t is None else to_rdflib_term(t) for t in row) for row in answer.rows]
+        if self.type == "SELECT":
+            self.rows = [dict(zip(self.vars, row)) for row in rows]
+        else:
+            self.graph = rows
+
+    def __iter__(self):
+        return iter(self.rows)
+
+
+def query_view(g: rdflib.Graph | Index, query: str, params: dict | None = None, store=None) -> nx.DiGraph:
     """Run a SPARQL query on the graph and return its result as a view.
 
     A CONSTRUCT (or DESCRIBE) result is drawn triple by triple: IRIs are nodes
@@ -493,15 +504,14 @@ def query_view(g: rdflib.Graph | Index, query: str) -> nx.DiGraph:
         QueryError: the query does not parse, fails, or is an ASK.
     """
     idx = g if isinstance(g, Index) else Index(g)
-    from kg.ontology import PREFIXES
-    from kg.query import bind_params, resolve_query
+    from kg.graphio import from_rdflib
+    from kg.query import run_query
 
-    text = bind_params(resolve_query(query))  # a named query (queries/*.rq), a .rq file or SPARQL text
-
-    try:
-        result = idx.g.query(text, initNs=dict(PREFIXES))
-    except Exception as e:  # rdflib/pyparsing raise assorted types for bad SPARQL
-        raise QueryError(f"cannot run the query: {e}") from e
+    # Every SPARQL query runs on Oxigraph, as in kg query; parameters are bound as kg query binds them.
+    answer = run_query(query, params or {}, store=store if store is not None else from_rdflib(idx.g))
+    if answer.kind == "ask" or answer.kind == "update":
+        raise QueryError(f"a {answer.kind.upper()} query gives no nodes to draw; use CONSTRUCT or a SELECT of node pairs")
+    result = _ViewResult(answer)
     G = nx.DiGraph(view="query")
 
     def ensure(term) -> str:
@@ -565,8 +575,10 @@ def query_view(g: rdflib.Graph | Index, query: str) -> nx.DiGraph:
                 G.edges[u, v]["weight"] += weight
             else:
                 G.add_edge(u, v, rel="pair", label=label, weight=float(weight), amount=0.0)
-    else:
-        raise QueryError(f"a {result.type} query gives no nodes to draw; use CONSTRUCT or a SELECT of node pairs")
+        if not G.number_of_edges():
+            raise QueryError(
+                f"kg viz --query draws a CONSTRUCT, or a SELECT whose rows name two entities (IRIs or entity labels); "
+                f"no row of this result does (columns: {', '.join(result.vars)}); use kg query for tables")
     _mark_hubs(G, max(1, sum(1 for _, k in G.nodes(data="kind") if k == "event")))
     return _sorted_copy(G)
 

@@ -8,25 +8,19 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Iterable, Iterator
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
 from kg.errors import InputError
+from kg.graphio import check_output, format_for, to_ox_term, write_graph_file
 from kg.model import Document, Problem
 from kg.ontology import bind_prefixes
-
-FORMATS = {
-    ".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".ntriples": "nt", ".jsonld": "json-ld",
-    ".json": "json-ld", ".trig": "trig", ".nq": "nquads", ".nquads": "nquads",
-}
-QUAD_FORMATS = {"trig", "nquads"}
-
 
 @dataclass
 class BuildReport:
@@ -44,14 +38,6 @@ class BuildReport:
         where = f" -> {self.output}" if self.output else ""
         return (f"built {self.built} articles ({self.triples} triples){where}; "
                 f"skipped {self.duplicates} duplicates; failed {len(self.problems)}")
-
-
-def format_for(path: Path) -> str:
-    """Return the rdflib format name for an output path, from its suffix."""
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise InputError(f"{path}: unknown graph format '{path.suffix}' (use one of {', '.join(sorted(FORMATS))})")
-    return fmt
 
 
 def _work(doc: Document):
@@ -131,82 +117,38 @@ def build_graph(docs: Iterable[Document | Problem], jobs: int = 1, progress: boo
 
 
 def union_graph(ds: Dataset) -> Graph:
-    """Return the union of a Dataset's named graphs as one Graph, triples added in sorted order."""
+    """Return the union of a Dataset's named graphs as one Graph."""
     g = bind_prefixes(Graph())
-    for t in sorted({t for ctx in ds.graphs() for t in ctx}):
-        g.add(t)
+    for ctx in ds.graphs():
+        for t in ctx:
+            g.add(t)
     return g
 
 
 def write_graph(ds: Dataset, output: Path) -> int:
-    """Serialize to ``output`` (format from the suffix) via a temporary file; return the triple count."""
+    """Write the corpus to ``output`` (format from the suffix, kg.graphio) atomically; return the triple count.
+
+    Turtle, N-Triples and JSON-LD hold the union of the article graphs, TriG and
+    N-Quads one named graph per article; the count is of the article graphs'
+    triples (each article's once).
+    """
     fmt = format_for(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    if fmt in QUAD_FORMATS:
-        data = _serialize_quads(ds, fmt)
-        count = sum(len(c) for c in ds.graphs() if c.identifier != ds.default_graph.identifier)
-    else:
-        g = union_graph(ds)
-        count = len(g)
-        if fmt == "nt":
-            data = "".join(sorted(line + "\n" for line in g.serialize(format="nt").splitlines() if line.strip()))
-        elif fmt == "json-ld":
-            data = _sorted_jsonld(g.serialize(format="json-ld", auto_compact=True))
-        else:
-            data = g.serialize(format=fmt)
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=str(output.parent))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(data)
-        os.replace(tmp, output)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return count
-
-
-def _sorted_jsonld(data: str) -> str:
-    """Return JSON-LD with its nodes sorted by @id (rdflib writes them in set order)."""
-    import json
-
-    def canon(x, key=None):
-        if isinstance(x, dict):
-            return {k: canon(v, k) for k, v in x.items()}
-        if isinstance(x, list):
-            items = [canon(v) for v in x]
-            return items if key == "@list" else sorted(items, key=lambda n: json.dumps(n, sort_keys=True, ensure_ascii=False))
-        return x
-
-    doc = canon(json.loads(data))
-    if isinstance(doc, dict) and isinstance(doc.get("@graph"), list):
-        doc["@graph"].sort(key=lambda n: json.dumps(n, sort_keys=True, ensure_ascii=False))
-    elif isinstance(doc, list):
-        doc.sort(key=lambda n: json.dumps(n, sort_keys=True, ensure_ascii=False))
-    return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-
-def _serialize_quads(ds: Dataset, fmt: str) -> str:
-    named = sorted((c for c in ds.graphs() if c.identifier != ds.default_graph.identifier), key=lambda c: c.identifier)
-    if fmt == "nquads":
-        lines = ds.serialize(format="nquads").splitlines()
-        return "".join(sorted(line + "\n" for line in lines if line.strip()))
-    # TriG: each named graph as sorted Turtle, the graphs in IRI order (rdflib writes them in set order)
-    prefixes, blocks = set(), []
-    for ctx in named:
-        g = bind_prefixes(Graph())
-        for t in sorted(ctx):
-            g.add(t)
-        body = []
-        for line in g.serialize(format="turtle").splitlines():
-            if line.startswith("@prefix"):
-                prefixes.add(line)
-            elif line.strip():
-                body.append("    " + line)
-            else:
-                body.append("")
-        blocks.append(f"<{ctx.identifier}> {{\n" + "\n".join(body).rstrip() + "\n}\n")
-    return "\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)
+    quads = []
+    for ctx in ds.graphs():
+        if ctx.identifier == ds.default_graph.identifier:
+            continue
+        name = ox.NamedNode(str(ctx.identifier))
+        scope = str(ctx.identifier).rsplit("/", 1)[-1]
+        cache: dict = {}
+        for t in ctx:
+            s, p, o = (cache[x] if x in cache else cache.setdefault(x, to_ox_term(x, scope)) for x in t)
+            quads.append(ox.Quad(s, p, o, name))
+    if fmt.quads:
+        write_graph_file(output, (), quads)
+        return len(quads)
+    triples = {q.triple for q in quads}
+    del quads
+    return write_graph_file(output, triples)
 
 
 def build_files(paths, output: Path, jobs: int = 1, encoding: str | None = None, strict: bool = False,
@@ -218,7 +160,7 @@ def build_files(paths, output: Path, jobs: int = 1, encoding: str | None = None,
     """
     from kg.ingest import iter_documents
 
-    format_for(output)  # fail early on an unknown suffix
+    check_output(output)  # fail early: unknown suffix, a folder, a parent that is a file
     docs = iter_documents([Path(p) for p in paths], encoding=encoding)
     if progress is None:
         progress = sys.stderr.isatty()

@@ -73,17 +73,25 @@ def validate(
     graph: List[Path] = typer.Argument(..., help="Graph files written by kg build."),
 ) -> None:
     """Check graph files against the ontology's SHACL shapes (ontology/shapes.ttl)."""
-    from kg.evaluate import load_graph
+    from kg.graphio import read_graph, to_rdflib
     from kg.validate import validate as shacl_validate
 
-    try:
-        conforms, text = shacl_validate(load_graph(graph))
-    except KGError as e:
-        fail(str(e))
-    if not conforms:
-        typer.echo(text)
-        fail("the graph does not conform to ontology/shapes.ttl")
-    typer.echo("conforms to ontology/shapes.ttl")
+    bad = 0
+    for path in graph:
+        try:
+            conforms, text = shacl_validate(to_rdflib(read_graph(path)))
+        except KGError as e:
+            typer.echo(f"Error: {e}", err=True)
+            bad += 1
+            continue
+        if conforms:
+            typer.echo(f"{path}: conforms to the ontology's shapes")
+        else:
+            bad += 1
+            typer.echo(text)
+            typer.echo(f"Error: {path}: does not conform to the ontology's shapes", err=True)
+    if bad:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -101,7 +109,10 @@ def query(
 
     try:
         if list_:
-            typer.echo(format_listing(list_queries()))
+            queries = list_queries()
+            if not queries:
+                fail("no named queries found (the package's queries folder is missing or empty)")
+            typer.echo(format_listing(queries))
             return
         if not query_spec:
             fail("give a query name, a .rq file or SPARQL text (kg query --list shows the named queries)")
@@ -120,7 +131,7 @@ def remove(
     from kg.store import open_store, remove_articles
 
     try:
-        removed = remove_articles(open_store(store), selectors)
+        removed = remove_articles(open_store(store, create=False), selectors)
     except KGError as e:
         fail(str(e))
     for article in removed:
@@ -177,16 +188,20 @@ def viz(
     focus: Optional[str] = typer.Option(None, "--focus", help="Draw only the neighbourhood of this entity (label, alias or part of one)."),
     depth: int = typer.Option(2, "--depth", min=0, help="With --focus: how many links away from the entity to go."),
     query: Optional[str] = typer.Option(None, "--query", help="Draw a SPARQL result instead: CONSTRUCT, or SELECT of node pairs (text or .rq file)."),
+    param: List[str] = typer.Option([], "--param", "-p", help="With --query: bind a query parameter, name=value (repeatable)."),
     types: Optional[str] = typer.Option(None, "--type", help="Keep only these kinds, comma-separated: person,organization,place,group,event."),
     max_nodes: int = typer.Option(3000, "--max-nodes", min=1, help="Refuse views larger than this (the message says how to narrow them)."),
 ) -> None:
     """Draw the graph as an interactive HTML page: search, type filters, tooltips with evidence."""
+    from kg.query import parse_param_args
     from kg.viz import viz_graph
 
+    if param and not query:
+        fail("--param needs --query")
     if output.suffix.lower() not in (".html", ".htm"):
         fail(f"{output}: the output must be an .html file")
     try:
-        net = viz_graph(graph, view=view, focus_name=focus, depth=depth, query=query,
+        net = viz_graph(graph, view=view, focus_name=focus, depth=depth, query=query, params=parse_param_args(param),
                         types=types.split(",") if types else None, max_nodes=max_nodes)
         net.write_html(output)
     except KGError as e:

@@ -279,12 +279,9 @@ def _gold_files(paths) -> list[Path]:
 
 def load_graph(paths) -> Graph:
     """Read graph files (any format kg build writes; named graphs are read as one union)."""
-    from kg.store import load_graph_file, to_rdflib
+    from kg.graphio import read_graph, to_rdflib
 
-    g = Graph()
-    for p in map(Path, paths):
-        g += to_rdflib(load_graph_file(p))
-    return g
+    return to_rdflib(read_graph(list(paths)))
 
 
 def evaluate(gold_paths, graph_paths) -> Report:

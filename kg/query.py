@@ -25,6 +25,7 @@ import io
 import json
 import os
 import re
+from importlib import resources
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -34,9 +35,11 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError
 from kg.ontology import PREFIXES
-from kg.store import DEFAULT_STORE, load_graph_file, open_store
+from kg.graphio import read_graph as load_graph_file
+from kg.store import DEFAULT_STORE, open_store
 
-QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+# The named queries ship in the package (queries/ of the repository, installed as kg.queries).
+QUERIES_DIR = Path(str(resources.files("kg.queries")))
 FORMATS = ("table", "csv", "tsv", "json")
 PARAM_KINDS = ("zh", "string", "decimal", "integer", "date", "iri")
 _PREFIXES = {k: str(v) for k, v in PREFIXES.items()}
@@ -369,7 +372,7 @@ def run_query(
         raise QueryError(f"{query.origin}: parameters are not supported in updates")
     text = query.text if update else bind_params(query, params)
     if store is None:
-        store = load_graph_file(graph_file) if graph_file is not None else open_store(store_dir, read_only=not update)
+        store = load_graph_file(graph_file) if graph_file is not None else open_store(store_dir, read_only=not update, create=False)
     try:
         if update:
             store.update(text, prefixes=_PREFIXES)

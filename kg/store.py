@@ -35,20 +35,12 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.term import BNode, Literal, URIRef
 
+from kg.graphio import format_for, read_graph, to_ox_term, write_graph_file
+from kg.graphio import to_rdflib as graphio_to_rdflib
 from kg.errors import InputError, StoreError
 from kg.ontology import KGO, KGR, PREFIXES
 
 DEFAULT_STORE = Path("output/store")
-
-#: Graph file formats by suffix: what ``kg build -o`` and ``kg export`` write.
-FORMATS: dict[str, ox.RdfFormat] = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".trig": ox.RdfFormat.TRIG,
-    ".nq": ox.RdfFormat.N_QUADS,
-}
-_QUAD_FORMATS = {".trig", ".nq"}
 
 _ARTICLE_PREFIX = str(KGR) + "article/"
 _CONTENT_HASH = ox.NamedNode(str(KGO.contentHash))
@@ -101,8 +93,9 @@ class UpdateReport:
 # --------------------------------------------------------------------------- open
 
 
-def open_store(path: str | os.PathLike = DEFAULT_STORE, *, read_only: bool = False, wait: float = 10.0) -> ox.Store:
-    """Open (or create) the on-disk store at ``path``.
+def open_store(path: str | os.PathLike = DEFAULT_STORE, *, read_only: bool = False, wait: float = 10.0,
+               create: bool = True) -> ox.Store:
+    """Open (or create) the on-disk store at ``path``; with ``create=False`` it must exist.
 
     ``read_only=True`` opens an existing store without taking the write lock,
     so queries can run while ``kg serve`` reads the same store; the store must exist.
@@ -123,6 +116,8 @@ def open_store(path: str | os.PathLike = DEFAULT_STORE, *, read_only: bool = Fal
             return ox.Store.read_only(str(path))
         except OSError as e:
             raise StoreError(f"{path}: cannot open the store read-only: {e}") from e
+    if not create and not (path / "CURRENT").exists():
+        raise StoreError(f"{path}: no store here; run `kg build PATH... --store {path}` first")
     if path.is_dir() and any(path.iterdir()) and not (path / "CURRENT").exists():
         raise StoreError(f"{path}: directory exists but is not an Oxigraph store; choose another --store")
     deadline = time.monotonic() + wait
@@ -137,6 +132,27 @@ def open_store(path: str | os.PathLike = DEFAULT_STORE, *, read_only: bool = Fal
                 continue
             hint = " (another kg build, remove or serve --allow-update is using it)" if locked else ""
             raise StoreError(f"{path}: cannot open the store{hint}: {e}") from e
+
+
+def open_source(source: str | os.PathLike | None = None) -> ox.Store:
+    """The one way readers open a graph: a graph file (any kg.graphio format) or a store directory.
+
+    ``None`` is the default store (output/store). Stores are opened read-only and
+    must exist.
+
+    Raises:
+        InputError: a graph file is missing or does not parse.
+        StoreError: the store does not exist or cannot be opened.
+    """
+    if source is None:
+        try:
+            return open_store(DEFAULT_STORE, read_only=True)
+        except StoreError as e:
+            raise StoreError(f"{e} (or pass a graph file)") from e
+    path = Path(source)
+    if path.is_dir():
+        return open_store(path, read_only=True)
+    return read_graph(path)
 
 
 # --------------------------------------------------------------------------- read
@@ -189,13 +205,8 @@ def rebuild_union(store: ox.Store) -> None:
 
 
 def to_rdflib(store: ox.Store) -> rdflib.Graph:
-    """The union graph as an rdflib Graph (for small jobs: viz, analysis)."""
-    from kg.ontology import bind_prefixes
-
-    data = ox.serialize(union_triples(store), format=ox.RdfFormat.N_TRIPLES)
-    g = rdflib.Graph()
-    g.parse(data=data.decode("utf-8"), format="nt")
-    return bind_prefixes(g)
+    """The union graph as an rdflib Graph (for libraries that need one: pyshacl, the views)."""
+    return graphio_to_rdflib(store)
 
 
 # --------------------------------------------------------------------------- write
@@ -335,16 +346,6 @@ def remove_articles(store: ox.Store, selectors: Iterable[str]) -> list[StoredArt
 # --------------------------------------------------------------------------- files
 
 
-def format_for(path: str | os.PathLike) -> ox.RdfFormat:
-    """The RDF format named by a file's suffix (.ttl .nt .jsonld .trig .nq)."""
-    suffix = Path(path).suffix.lower()
-    try:
-        return FORMATS[suffix]
-    except KeyError:
-        allowed = " ".join(FORMATS)
-        raise InputError(f"{path}: unknown graph format {suffix or '(no suffix)'!r}; use one of {allowed}") from None
-
-
 def export_store(store: ox.Store, path: str | os.PathLike) -> int:
     """Write the store to ``path`` in the format its suffix names; return the statements written.
 
@@ -353,47 +354,15 @@ def export_store(store: ox.Store, path: str | os.PathLike) -> int:
     derived from them; ``load_graph_file`` rebuilds it). Output is sorted, so the
     same store always gives the same bytes. The file is replaced atomically.
     """
-    path = Path(path)
-    fmt = format_for(path)
-    if path.suffix.lower() in _QUAD_FORMATS:
-        statements: list = sorted(
-            (q for q in store.quads_for_pattern(None, None, None, None) if not isinstance(q.graph_name, ox.DefaultGraph)),
-            key=_quad_key,
-        )
-    else:
-        statements = union_triples(store)
-    # kgr: is left out: instance IRIs contain "/", which Turtle would escape (kgr:org\/...).
-    prefixes = (
-        {k: str(v) for k, v in PREFIXES.items() if k != "kgr"}
-        if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
-        else None
-    )
-    _write_atomic(path, lambda out: ox.serialize(statements, out, fmt, prefixes=prefixes))
-    return len(statements)
+    if format_for(path).quads:
+        quads = [q for q in store.quads_for_pattern(None, None, None, None) if not isinstance(q.graph_name, ox.DefaultGraph)]
+        return write_graph_file(path, (), quads)
+    return write_graph_file(path, union_triples(store))
 
 
 def load_graph_file(path: str | os.PathLike) -> ox.Store:
-    """Read a graph file (.ttl .nt .jsonld .trig .nq) into an in-memory store for querying.
-
-    Triples go to the default graph; for TriG and N-Quads the default graph is
-    then made the union of the named graphs, as in the on-disk store.
-
-    Raises:
-        InputError: the file is missing or does not parse (the message names the
-            file and the parser's position).
-    """
-    path = Path(path)
-    fmt = format_for(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such graph file")
-    store = ox.Store()
-    try:
-        store.bulk_load(path=str(path), format=fmt)
-    except (SyntaxError, ValueError, OSError) as e:
-        raise InputError(f"{path}: cannot read graph: {e}") from e
-    if path.suffix.lower() in _QUAD_FORMATS:
-        store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-    return store
+    """Read a graph file into an in-memory store (kg.graphio.read_graph): the union as the default graph."""
+    return read_graph(path)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -425,18 +394,8 @@ def _expand_article_iri(key: str) -> str:
 
 
 def _to_ox_term(term, article_iri: str):
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        # Scope blank nodes to the article: two articles' _:b0 are different nodes.
-        return ox.BlankNode(f"a{article_iri.rsplit('/', 1)[-1]}x{term}")
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise StoreError(f"{article_iri}: cannot store RDF term {term!r}")
+    # Scope blank nodes to the article: two articles' _:b0 are different nodes.
+    return to_ox_term(term, article_iri.rsplit("/", 1)[-1])
 
 
 def _to_ox_triples(graph: rdflib.Graph, article_iri: str) -> Iterator[tuple]:
@@ -525,15 +484,3 @@ def _triple_key(t: ox.Triple) -> tuple[str, str, str]:
 
 def _quad_key(q: ox.Quad) -> tuple[str, str, str, str]:
     return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
-
-
-def _write_atomic(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            write(out)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

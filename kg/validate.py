@@ -6,6 +6,7 @@ types explicitly and the shapes check that it does.
 """
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 from rdflib import Graph
@@ -13,8 +14,8 @@ from rdflib import Graph
 from kg.errors import KGError
 from kg.ontology import bind_prefixes
 
-# The package is installed editable, so the ontology folder sits beside it.
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+# The ontology ships in the package (ontology/ of the repository, installed as kg.ontology_files).
+ONTOLOGY_DIR = Path(str(resources.files("kg.ontology_files")))
 ONTOLOGY_FILE = ONTOLOGY_DIR / "kg.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 
@@ -22,7 +23,7 @@ SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 def _parse(path: Path) -> Graph:
     """Parse the Turtle file at ``path`` into a new graph with the project prefixes."""
     if not path.is_file():
-        raise KGError(f"{path}: ontology file not found (kg-news must be installed from a checkout: pip install -e .)")
+        raise KGError(f"{path}: ontology file not found (the kg-news installation is incomplete; reinstall it)")
     graph = bind_prefixes(Graph())
     try:
         graph.parse(path, format="turtle")

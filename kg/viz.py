@@ -357,15 +357,19 @@ def viz_graph(
     focus_name: str | None = None,
     depth: int = 2,
     query: str | None = None,
+    params: dict | None = None,
     types: list[str] | None = None,
     max_nodes: int | None = DEFAULT_MAX_NODES,
 ) -> OfflineNetwork:
     """Load a graph (file, store, or the default store) and draw the view asked for: the library call behind ``kg viz``."""
     from kg import analyze
 
-    g = analyze.load_graph(source)
-    idx = analyze.Index(g)
-    G = analyze.query_view(idx, query) if query else analyze.build_view(idx, view)
+    from kg.graphio import to_rdflib
+    from kg.store import open_source
+
+    store = open_source(source)
+    idx = analyze.Index(to_rdflib(store))
+    G = analyze.query_view(idx, query, params, store=store) if query else analyze.build_view(idx, view)
     if focus_name:
         G = analyze.focus(G, focus_name, depth)
     if types:

@@ -10,8 +10,8 @@ from rdflib.namespace import RDF, RDFS
 
 from kg.errors import InputError, StoreError
 from kg.ontology import KGO, KGR
+from kg.graphio import FORMATS
 from kg.store import (
-    FORMATS,
     ArticleGraph,
     export_store,
     load_graph_file,
@@ -196,8 +196,8 @@ def test_export_parses_back(store, tmp_path, suffix):
     update_articles(store, [A, B])
     path = tmp_path / f"graph{suffix}"
     export_store(store, path)
-    fmt = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".trig": "trig", ".nq": "nquads"}[suffix]
-    if suffix in (".trig", ".nq"):
+    fmt = {"Turtle": "turtle", "N-Triples": "nt", "JSON-LD": "json-ld", "TriG": "trig", "N-Quads": "nquads"}[FORMATS[suffix].name]
+    if FORMATS[suffix].quads:
         ds = rdflib.Dataset()
         ds.parse(path, format=fmt)
         graphs = {str(g.identifier): len(g) for g in ds.graphs() if len(g)}

@@ -1,0 +1,1 @@
+"""The named SPARQL queries (*.rq), shipped in the package as kg.queries."""
