@@ -532,7 +532,6 @@ def iter_documents(
     paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
     *,
     encoding: str | None = None,
-    base: Path | None = None,
     max_line_chars: int = 1_000_000,
     max_file_bytes: int = 200_000_000,
 ) -> Iterator[Document | Problem]:
@@ -548,22 +547,22 @@ def iter_documents(
     Args:
         paths: files and folders, read in the order given.
         encoding: force this encoding instead of detecting it per file.
-        base: ``source_path`` is relative to this folder (default: the current
-            one) when the file is inside it, else the path as given.
+
+    A document's ``source_path`` is the input argument's name plus the path
+    inside it (``articles/a.txt``), the same from any working folder.
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    base_dir = Path(os.path.abspath(base if base is not None else Path.cwd()))
     seen: set[str] = set()
     for given in paths:
         path = Path(given)
-        shown = _display(path, base_dir)
+        shown = _display(path, path)
         if path.is_dir():
             for file in _walk(path, set()):
                 key = os.path.realpath(file)
                 if key not in seen:
                     seen.add(key)
-                    yield from _read(file, _display(file, base_dir), encoding, max_line_chars, max_file_bytes)
+                    yield from _read(file, _display(file, path), encoding, max_line_chars, max_file_bytes)
         elif path.is_file():
             if path.suffix.lower() not in SUFFIXES:
                 yield Problem(shown, f"unsupported file type {path.suffix or '(no suffix)'!r}; expected one of {_ALLOWED}")
@@ -598,20 +597,19 @@ def _walk(folder: Path, active: set[str]) -> Iterator[Path]:
             yield path
 
 
-def _display(path: Path, base: Path) -> str:
-    """Return ``path`` relative to ``base`` (``../x`` when outside it), with forward slashes.
+def _display(path: Path, given: Path) -> str:
+    """The source path of ``path`` found under the input argument ``given``: its name plus the path inside it.
 
-    The contract says sourcePath is relative to where ``kg build`` ran, so the graph does
-    not depend on the machine; only a path on another drive stays absolute.
+    ``kg build /data/articles`` gives ``articles/a.txt``, ``kg build ../x/a.txt``
+    gives ``a.txt``: the same from any working folder and machine (the contract of
+    kgo:sourcePath), with forward slashes.
     """
-    absolute = Path(os.path.abspath(path))
-    try:
-        return absolute.relative_to(base).as_posix()
-    except ValueError:
-        try:
-            return Path(os.path.relpath(absolute, base)).as_posix()
-        except ValueError:  # another drive (Windows)
-            return path.as_posix().replace("\\", "/")
+    root = Path(os.path.abspath(given))
+    name = root.name or root.anchor.replace("\\", "/")
+    if path == given:
+        return name
+    inside = Path(os.path.abspath(path)).relative_to(root).as_posix()
+    return f"{name}/{inside}" if name else inside
 
 
 def _read(

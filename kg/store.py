@@ -316,6 +316,10 @@ def resolve_selectors(store: ox.Store, selectors: Iterable[str]) -> dict[str, St
             chosen[iri] = articles[iri]
             continue
         by_path = [a for a in articles.values() if key in a.source_paths]
+        if not by_path and ("/" in key or os.sep in key or os.path.exists(key)):
+            # a path from any folder: the stored source path is the input's name plus the path inside it
+            absolute = os.path.abspath(key).replace(os.sep, "/")
+            by_path = [a for a in articles.values() if any(absolute.endswith("/" + p) for p in a.source_paths)]
         if not by_path:
             by_path = [a for a in articles.values() if key in a.doc_ids]
             if len(by_path) > 1:

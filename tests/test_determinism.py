@@ -85,7 +85,7 @@ out, folder = Path(sys.argv[2]), Path(sys.argv[3])
 ds, _ = build_graph([example_document()])
 for suffix in sys.argv[4:]:
     write_graph(ds, out / ("graph" + suffix))
-ds, _ = build_graph(iter_documents([folder / "articles"], base=folder))
+ds, _ = build_graph(iter_documents([folder / "articles"]))
 for suffix in sys.argv[4:]:
     write_graph(ds, out / ("folder" + suffix))
 """
@@ -233,7 +233,7 @@ def folder_in_process(article_folder, tmp_path_factory):
 
     out = {}
     for jobs in (1, 2):
-        docs = iter_documents([article_folder / "articles"], base=article_folder)
+        docs = iter_documents([article_folder / "articles"])
         ds, report = build_graph(docs, jobs=jobs)
         assert report.built == len(FOLDER_ARTICLES) and not report.problems
         folder = tmp_path_factory.mktemp(f"jobs{jobs}")

@@ -5,6 +5,7 @@ import codecs
 import inspect
 import io
 import json
+import os
 import re
 from pathlib import Path
 
@@ -209,7 +210,7 @@ def _write(path: Path, data: bytes | str, codec: str = "utf-8") -> Path:
 @pytest.mark.parametrize(("text", "codec", "family"), ROUND_TRIPS)
 def test_file_round_trip(tmp_path, text, codec, family):
     _write(tmp_path / "a.txt", text, codec)
-    [doc] = list(iter_documents([tmp_path / "a.txt"], base=tmp_path))
+    [doc] = list(iter_documents([tmp_path / "a.txt"]))
     assert isinstance(doc, Document)
     assert doc.text == text
     assert (doc.source_path, doc.doc_id, doc.media_type) == ("a.txt", "a", "txt")
@@ -218,14 +219,14 @@ def test_file_round_trip(tmp_path, text, codec, family):
 @pytest.mark.parametrize("newline", ["\r\n", "\r"])
 def test_newlines_become_lf(tmp_path, newline):
     _write(tmp_path / "a.txt", codecs.BOM_UTF8 + f"第一行{newline}第二行{newline}".encode("utf-8"))
-    [doc] = iter_documents([tmp_path], base=tmp_path)
+    [doc] = iter_documents([tmp_path])
     assert doc.text == "第一行\n第二行\n"
 
 
 def test_text_is_not_normalized(tmp_path):
     raw = " 在 “两节” 慰问中， 大兴区\n各基层工会也都早早的全力投入\n\n\n到慰问活动中 ，"
     _write(tmp_path / "a.txt", raw)
-    [doc] = iter_documents([tmp_path], base=tmp_path)
+    [doc] = iter_documents([tmp_path])
     assert doc.text == raw
 
 
@@ -233,13 +234,13 @@ def test_forced_encoding_applies_to_every_file(tmp_path):
     _write(tmp_path / "a.txt", "Daxing\n为职工送温暖", "gbk")
     _write(tmp_path / "b.txt", "第一行\n送温暖", "utf-8")
     for forced, good, bad in [("gbk", "a", "b"), ("utf-8", "b", "a")]:
-        items = list(iter_documents([tmp_path], base=tmp_path, encoding=forced))
+        items = list(iter_documents([tmp_path], encoding=forced))
         assert [d.doc_id for d in _docs(items)] == [good]
         [problem] = _problems(items)
-        assert problem.path == f"{bad}.txt"
+        assert problem.path == f"{tmp_path.name}/{bad}.txt"
         assert f"encoding {forced!r} was forced" in problem.message
-    items = list(iter_documents([tmp_path], base=tmp_path, encoding="utf-8"))
-    assert str(_problems(items)[0]).startswith("a.txt:2: not valid UTF-8")
+    items = list(iter_documents([tmp_path], encoding="utf-8"))
+    assert str(_problems(items)[0]).startswith(f"{tmp_path.name}/a.txt:2: not valid UTF-8")
 
 
 def test_folder_recursion_order_and_skips(tmp_path):
@@ -252,17 +253,17 @@ def test_folder_recursion_order_and_skips(tmp_path):
     _write(tmp_path / "a/.cache/y.txt", "隐藏")
     _write(tmp_path / "notes.pdf", b"%PDF-1.4")
     _write(tmp_path / "a/data.csv", "x,y")
-    first = [d.source_path for d in iter_documents([tmp_path], base=tmp_path)]
+    first = [d.source_path.removeprefix(tmp_path.name + "/") for d in iter_documents([tmp_path])]
     assert first == ["Z.TXT", "a/b/c.HTML", "a/z.md", "a.jsonl#r1", "b.txt", "c.htm", "d.markdown"]
-    assert [d.source_path for d in iter_documents([tmp_path], base=tmp_path)] == first
-    types = {d.source_path: d.media_type for d in iter_documents([tmp_path], base=tmp_path)}
+    assert [d.source_path.removeprefix(tmp_path.name + "/") for d in iter_documents([tmp_path])] == first
+    types = {d.source_path.removeprefix(tmp_path.name + "/"): d.media_type for d in iter_documents([tmp_path])}
     assert types["a/b/c.HTML"] == "html" and types["d.markdown"] == "md" and types["a.jsonl#r1"] == "jsonl"
 
 
 def test_same_file_twice_is_read_once(tmp_path):
     _write(tmp_path / "a.txt", "送温暖")
-    items = list(iter_documents([tmp_path, tmp_path / "a.txt"], base=tmp_path))
-    assert [d.source_path for d in items] == ["a.txt"]
+    items = list(iter_documents([tmp_path, tmp_path / "a.txt"]))
+    assert [d.source_path for d in items] == [f"{tmp_path.name}/a.txt"]
 
 
 def test_explicit_paths_keep_their_order_and_accept_a_single_path(tmp_path):
@@ -273,26 +274,28 @@ def test_explicit_paths_keep_their_order_and_accept_a_single_path(tmp_path):
     assert [d.doc_id for d in iter_documents(str(tmp_path / "a.txt"))] == ["a"]
 
 
-def test_source_path_is_relative_to_base(tmp_path, monkeypatch):
+def test_source_path_is_the_same_from_any_folder(tmp_path, monkeypatch):
+    # the argument's own name plus the path inside it, whatever the working folder (kgo:sourcePath)
     _write(tmp_path / "in" / "a.txt", "甲")
-    _write(tmp_path / "out" / "b.txt", "乙")
+    _write(tmp_path / "out" / "sub" / "b.txt", "乙")
+    for cwd in (tmp_path / "in", tmp_path / "out" / "sub", tmp_path):
+        monkeypatch.chdir(cwd)
+        [a] = iter_documents([tmp_path / "in" / "a.txt"])
+        assert a.source_path == "a.txt"
+        [b] = iter_documents([Path(os.path.relpath(tmp_path / "out", cwd))])
+        assert b.source_path == "out/sub/b.txt"
+        [row] = iter_documents([tmp_path / "in"])
+        assert row.source_path == "in/a.txt"
     monkeypatch.chdir(tmp_path / "in")
-    [inside] = iter_documents([tmp_path / "in" / "a.txt"])
-    assert inside.source_path == "a.txt"
-    [outside] = iter_documents([Path("..") / "out" / "b.txt"])
-    assert outside.source_path == "../out/b.txt"
-    # an absolute path outside base is still written relative to it: the graph must not depend on the machine
-    [absolute] = iter_documents([tmp_path / "out" / "b.txt"], base=tmp_path / "in")
-    assert absolute.source_path == "../out/b.txt"
-    [row] = iter_documents([tmp_path / "in"], base=tmp_path)
-    assert row.source_path == "in/a.txt"
+    [dot] = iter_documents([Path(".")])
+    assert dot.source_path == "in/a.txt"
 
 
 def test_html_and_markdown_files(tmp_path):
     html = "<html><head><title>送温暖</title><script>alert('坏')</script><style>.x{}</style></head><body><p>郭金江慰问</p></body></html>"
     _write(tmp_path / "a.html", html, "gbk")
     _write(tmp_path / "b.md", "# 大兴区总工会\n\n**慰问**困难职工\n")
-    a, b = iter_documents([tmp_path], base=tmp_path)
+    a, b = iter_documents([tmp_path])
     assert (a.text, a.title, a.media_type) == ("郭金江慰问", "送温暖", "html")
     assert "alert" not in a.text and ".x" not in a.text
     assert (b.text, b.title, b.media_type) == ("大兴区总工会\n\n慰问困难职工\n", "大兴区总工会", "md")
@@ -311,7 +314,7 @@ def test_jsonl_rows(tmp_path):
         {"id": 7, "text": "第一行\r\n第二行"},
     ]
     _write(tmp_path / "x.jsonl", _jsonl(rows))
-    first, second = iter_documents([tmp_path / "x.jsonl"], base=tmp_path)
+    first, second = iter_documents([tmp_path / "x.jsonl"])
     assert first == Document(
         source_path="x.jsonl#d1", doc_id="d1", text="郭金江慰问困难职工",
         title="送温暖", date="2020-01-15", source="今日大兴", media_type="jsonl",
@@ -330,9 +333,9 @@ def test_jsonl_forced_encoding(tmp_path):
     rows = [{"id": f"r{i}", "text": f"为职工送温暖{i}"} for i in range(2)]
     _write(tmp_path / "x.jsonl", _jsonl(rows), "gbk")
     assert [d.text for d in iter_documents([tmp_path / "x.jsonl"], encoding="GBK")] == [r["text"] for r in rows]
-    problems = list(iter_documents([tmp_path / "x.jsonl"], base=tmp_path, encoding="utf-8"))
+    problems = list(iter_documents([tmp_path / "x.jsonl"], encoding="utf-8"))
     assert [(p.line, "encoding 'utf-8' was forced" in p.message) for p in problems] == [(1, True), (2, True)]
-    [problem] = iter_documents([tmp_path / "x.jsonl"], base=tmp_path, encoding="klingon")
+    [problem] = iter_documents([tmp_path / "x.jsonl"], encoding="klingon")
     assert str(problem).startswith("x.jsonl: unknown text encoding 'klingon'")
 
 
@@ -367,7 +370,7 @@ JSONL_PROBLEMS = [
 def test_jsonl_bad_row(tmp_path, row, fragment):
     content = _jsonl([{"id": "a", "text": "第一篇"}, row, {"id": "c", "text": "第三篇"}])
     _write(tmp_path / "articles" / "a.jsonl", content)
-    items = list(iter_documents([tmp_path / "articles"], base=tmp_path))
+    items = list(iter_documents([tmp_path / "articles"]))
     assert [d.source_path for d in _docs(items)] == ["articles/a.jsonl#a", "articles/a.jsonl#c"]
     [problem] = _problems(items)
     assert (problem.path, problem.line) == ("articles/a.jsonl", 2)
@@ -377,7 +380,7 @@ def test_jsonl_bad_row(tmp_path, row, fragment):
 
 def test_jsonl_blank_lines_are_skipped_but_counted(tmp_path):
     _write(tmp_path / "a.jsonl", '\n{"id": "a", "text": "甲"}\n\n   \n{"id": "b"}\n')
-    items = list(iter_documents([tmp_path / "a.jsonl"], base=tmp_path))
+    items = list(iter_documents([tmp_path / "a.jsonl"]))
     assert [d.doc_id for d in _docs(items)] == ["a"]
     assert [p.line for p in _problems(items)] == [5]
 
@@ -389,7 +392,7 @@ def test_jsonl_undecodable_row_is_skipped(tmp_path):
         + _jsonl([{"id": "c", "text": "丙"}]).encode("utf-8")
     )
     _write(tmp_path / "a.jsonl", data)
-    items = list(iter_documents([tmp_path / "a.jsonl"], base=tmp_path))
+    items = list(iter_documents([tmp_path / "a.jsonl"]))
     assert [d.doc_id for d in _docs(items)] == ["a", "c"]
     [problem] = _problems(items)
     assert problem.line == 2 and "not valid UTF-8" in problem.message
@@ -419,24 +422,26 @@ def test_bad_files_in_a_folder_with_good_ones(tmp_path):
     }
     for name, (data, _, _) in bad.items():
         _write(tmp_path / "bad" / name, data)
-    items = list(iter_documents([tmp_path], base=tmp_path, max_line_chars=40))
+    items = list(iter_documents([tmp_path], max_line_chars=40))
+    top = tmp_path.name + "/"  # the folder named on the command line
     # The good row of a JSONL file with a bad row is a good document too.
-    assert [d.source_path for d in _docs(items)] == ["bad/noisy.jsonl#r1", "good1.txt", "sub/good2.txt", "sub/good3.txt"]
+    assert [d.source_path.removeprefix(top) for d in _docs(items)] == [
+        "bad/noisy.jsonl#r1", "good1.txt", "sub/good2.txt", "sub/good3.txt"]
     assert [d.text for d in _docs(items)] == ["甲"] + [text for text, _ in good.values()]
-    problems = {p.path: p for p in _problems(items)}
+    problems = {p.path.removeprefix(top): p for p in _problems(items)}
     assert sorted(problems) == sorted(f"bad/{name}" for name in bad)
     for name, (_, line, fragment) in bad.items():
         problem = problems[f"bad/{name}"]
         assert problem.line == line, name
         assert fragment in problem.message, (name, problem.message)
-        where = f"bad/{name}:{line}: " if line is not None else f"bad/{name}: "
+        where = f"{top}bad/{name}:{line}: " if line is not None else f"{top}bad/{name}: "
         assert str(problem).startswith(where)
 
 
 def test_explicit_unknown_suffix_and_missing_path(tmp_path):
     _write(tmp_path / "notes.pdf", b"%PDF")
     _write(tmp_path / "ok.txt", "送温暖")
-    items = list(iter_documents([tmp_path / "notes.pdf", tmp_path / "nope", tmp_path / "ok.txt"], base=tmp_path))
+    items = list(iter_documents([tmp_path / "notes.pdf", tmp_path / "nope", tmp_path / "ok.txt"]))
     assert [str(p) for p in _problems(items)] == [
         "notes.pdf: unsupported file type '.pdf'; expected one of .txt, .md, .markdown, .html, .htm, .jsonl",
         "nope: no such file or folder",
@@ -446,7 +451,7 @@ def test_explicit_unknown_suffix_and_missing_path(tmp_path):
 
 def test_file_size_limit(tmp_path):
     _write(tmp_path / "big.txt", "送温暖" * 100)
-    [problem] = iter_documents([tmp_path / "big.txt"], base=tmp_path, max_file_bytes=100)
+    [problem] = iter_documents([tmp_path / "big.txt"], max_file_bytes=100)
     assert isinstance(problem, Problem) and "max_file_bytes" in problem.message
 
 
@@ -455,7 +460,7 @@ def test_file_size_limit(tmp_path):
 def test_jsonl_long_line(tmp_path, codec, long_text):
     rows = [{"id": "a", "text": "甲"}, {"id": "b", "text": long_text}, {"id": "c", "text": "丙"}]
     _write(tmp_path / "a.jsonl", _jsonl(rows), codec)
-    items = list(iter_documents([tmp_path / "a.jsonl"], base=tmp_path, max_line_chars=50))
+    items = list(iter_documents([tmp_path / "a.jsonl"], max_line_chars=50))
     assert [d.doc_id for d in _docs(items)] == ["a", "c"]
     [problem] = _problems(items)
     assert problem.line == 2 and "max_line_chars" in problem.message
@@ -465,7 +470,7 @@ def test_jsonl_long_line(tmp_path, codec, long_text):
 
 
 def test_iter_documents_is_lazy(tmp_path):
-    gen = iter_documents([tmp_path / "does-not-exist-yet.txt"], base=tmp_path)
+    gen = iter_documents([tmp_path / "does-not-exist-yet.txt"])
     assert inspect.isgenerator(gen)
     _write(tmp_path / "does-not-exist-yet.txt", "送温暖")  # created after the call, before the first next()
     assert next(gen).text == "送温暖"
@@ -474,7 +479,7 @@ def test_iter_documents_is_lazy(tmp_path):
 def test_jsonl_is_read_row_by_row(tmp_path):
     path = tmp_path / "a.jsonl"
     _write(path, _jsonl([{"id": "a", "text": "甲"}]))
-    gen = iter_documents([path], base=tmp_path)
+    gen = iter_documents([path])
     assert next(gen).doc_id == "a"
     # Rows appended after the first document was yielded are still read:
     # the file was not slurped when reading began.
@@ -519,7 +524,7 @@ def test_jsonl_first_document_before_the_rest_is_read(tmp_path, monkeypatch, cod
 
     monkeypatch.setattr(ingest, "open", counting_open, raising=False)
     monkeypatch.setattr(_CountingFile, "total", 0)
-    gen = iter_documents([path], base=tmp_path)
+    gen = iter_documents([path])
     assert next(gen).doc_id == "0"
     assert _CountingFile.total < size / 10  # only the encoding sample and a buffer were read
     assert sum(1 for _ in gen) == 2999

@@ -67,7 +67,7 @@ def test_forced_decode_only_raises_input_error(data, encoding):
 def test_iter_documents_never_raises(tmp_path_factory, data, encoding, name):
     path = tmp_path_factory.mktemp("in") / name
     path.write_bytes(data)
-    for item in iter_documents([path], encoding=encoding, base=path.parent, max_line_chars=50):
+    for item in iter_documents([path], encoding=encoding, max_line_chars=50):
         assert isinstance(item, (Document, Problem))
 
 

@@ -20,14 +20,14 @@ EXAMPLE = REPO / "examples" / "daxing_songwennuan.txt"
 
 @pytest.fixture(scope="module")
 def built() -> Graph:
-    ds, report = build_graph(iter_documents([EXAMPLE], base=REPO))
+    ds, report = build_graph(iter_documents([EXAMPLE]))
     assert report.built == 1 and not report.problems, report.summary()
     return union_graph(ds)
 
 
 @pytest.fixture(scope="module")
 def normalized_text() -> str:
-    doc = next(d for d in iter_documents([EXAMPLE], base=REPO))
+    doc = next(d for d in iter_documents([EXAMPLE]))
     return prepare(doc).text
 
 

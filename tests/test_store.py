@@ -1,6 +1,8 @@
 """The on-disk store: idempotent rebuilds, replacement of changed text, removal, export."""
 from __future__ import annotations
 
+import os
+
 import pyoxigraph as ox
 import pytest
 import rdflib
@@ -340,7 +342,10 @@ def test_kg_remove_equals_build_without_article(tmp_path, corpus):
     assert kg("build", corpus, "-o", tmp_path / "all.nt", "--store", store_dir).exit_code == 0
     r = kg("remove", "a", "--store", store_dir)
     assert r.exit_code == 0 and "removed" in r.output and "a.txt" in r.output
-    assert kg("build", corpus / "b.txt", "-o", tmp_path / "b.nt", "--no-store").exit_code == 0
+    without = tmp_path / "without" / corpus.name  # the same folder name, so the same source paths
+    without.mkdir(parents=True)
+    (without / "b.txt").write_bytes((corpus / "b.txt").read_bytes())
+    assert kg("build", without, "-o", tmp_path / "b.nt", "--no-store").exit_code == 0
     kg("export", tmp_path / "export.nt", "--store", store_dir)
     assert graph_of(tmp_path / "export.nt") == graph_of(tmp_path / "b.nt")
     r = kg("remove", "a", "--store", store_dir)
@@ -351,3 +356,30 @@ def test_build_no_store_leaves_store_alone(tmp_path, corpus):
     r = kg("build", corpus, "-o", tmp_path / "all.ttl", "--no-store", "--store", tmp_path / "store")
     assert r.exit_code == 0 and "store:" not in r.output
     assert not (tmp_path / "store").exists()
+
+
+def test_an_article_is_the_same_from_any_folder(tmp_path, corpus, monkeypatch):
+    """Built from two working folders: the same bytes, "unchanged" on rebuild, and removable by any path to it."""
+    store_dir = tmp_path / "store"
+    monkeypatch.chdir(tmp_path)
+    assert kg("build", corpus, "-o", tmp_path / "one.nq", "--store", store_dir).exit_code == 0
+    elsewhere = tmp_path / "x" / "y"
+    elsewhere.mkdir(parents=True)
+    monkeypatch.chdir(elsewhere)
+    r = kg("build", os.path.relpath(corpus), "-o", tmp_path / "two.nq", "--store", store_dir)
+    assert r.exit_code == 0 and "0 added, 0 replaced, 2 unchanged" in r.output, r.output
+    assert (tmp_path / "one.nq").read_bytes() == (tmp_path / "two.nq").read_bytes()
+    # an absolute path, and a path relative to the article's own folder
+    r = kg("remove", corpus / "a.txt", "--store", store_dir)
+    assert r.exit_code == 0 and "news/a.txt" in r.output, r.output
+    monkeypatch.chdir(corpus)
+    r = kg("remove", "./b.txt", "--store", store_dir)
+    assert r.exit_code == 0 and "news/b.txt" in r.output, r.output
+    assert stored_articles(open_store(store_dir)) == {}
+
+
+def test_a_missing_store_is_an_error_for_every_reader(tmp_path):
+    for args in (("remove", "a"), ("query", "officials"), ("export", tmp_path / "x.ttl"), ("stats",), ("viz", "-o", tmp_path / "v.html")):
+        r = kg(*args, *(("--store", tmp_path / "typo") if args[0] != "stats" and args[0] != "viz" else (tmp_path / "typo",)))
+        assert r.exit_code == 1 and "typo" in r.output, (args, r.output)
+    assert not (tmp_path / "typo").exists()
