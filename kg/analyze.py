@@ -21,17 +21,17 @@ from __future__ import annotations
 
 import os
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Iterable
 
 import networkx as nx
 import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import ORG, PROV, RDF, RDFS, SKOS
 
-from kg.errors import InputError, KGError, QueryError, StoreError
+from kg.errors import InputError, KGError, QueryError
 from kg.ontology import EVENT_KINDS, KGO, ORG_KINDS, SDO
 
 VIEWS = ("events", "projected")

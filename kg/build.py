@@ -6,13 +6,12 @@ name and renamed, so an interrupted build never leaves a half-written graph.
 """
 from __future__ import annotations
 
-import os
 import sys
 import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
@@ -21,6 +20,7 @@ from kg.errors import InputError
 from kg.graphio import check_output, format_for, to_ox_term, write_graph_file
 from kg.model import Document, Problem
 from kg.ontology import bind_prefixes
+
 
 @dataclass
 class BuildReport:
@@ -54,8 +54,7 @@ def _work(doc: Document):
 def iter_results(docs: Iterable[Document | Problem], jobs: int = 1) -> Iterator:
     """Yield per-article results (or Problems) in input order, extracting in ``jobs`` processes."""
     def documents():
-        for d in docs:
-            yield d
+        yield from docs
 
     if jobs <= 1:
         for d in documents():

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -27,10 +26,10 @@ def fail(message: str, code: int = 1) -> None:
 
 @app.command()
 def build(
-    paths: List[Path] = typer.Argument(..., help="Article files or folders (.txt .md .html .jsonl), read recursively."),
+    paths: list[Path] = typer.Argument(..., help="Article files or folders (.txt .md .html .jsonl), read recursively."),
     output: Path = typer.Option(Path("output/graph.ttl"), "-o", "--output", help="Graph file; the format follows the suffix (.ttl .nt .jsonld .trig .nq)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Extract articles in N processes; output is identical for any N."),
-    encoding: Optional[str] = typer.Option(None, "--encoding", help="Force an input encoding instead of detecting it (e.g. gbk)."),
+    encoding: str | None = typer.Option(None, "--encoding", help="Force an input encoding instead of detecting it (e.g. gbk)."),
     strict: bool = typer.Option(False, "--strict", help="Any unreadable input is fatal, before anything is written."),
     store: Path = typer.Option(Path("output/store"), "--store", help="SPARQL store directory updated in the same run (one named graph per article)."),
     no_store: bool = typer.Option(False, "--no-store", help="Only write FILE; leave the store alone."),
@@ -54,8 +53,8 @@ def build(
 
 @app.command("eval")
 def eval_(
-    gold: List[Path] = typer.Argument(..., help="Gold files (*.gold.json) or folders of them."),
-    graph: List[Path] = typer.Option(..., "--graph", help="Graph file written by kg build (repeat for several)."),
+    gold: list[Path] = typer.Argument(..., help="Gold files (*.gold.json) or folders of them."),
+    graph: list[Path] = typer.Option(..., "--graph", help="Graph file written by kg build (repeat for several)."),
     show_errors: bool = typer.Option(False, "--show-errors", help="List missed and spurious facts."),
 ) -> None:
     """Score a built graph against gold annotations: precision, recall and F1 per fact kind."""
@@ -70,7 +69,7 @@ def eval_(
 
 @app.command()
 def validate(
-    graph: List[Path] = typer.Argument(..., help="Graph files written by kg build."),
+    graph: list[Path] = typer.Argument(..., help="Graph files written by kg build."),
 ) -> None:
     """Check graph files against the ontology's SHACL shapes (ontology/shapes.ttl)."""
     from kg.graphio import read_graph, to_rdflib
@@ -96,10 +95,10 @@ def validate(
 
 @app.command()
 def query(
-    query_spec: Optional[str] = typer.Argument(None, metavar="[NAME|FILE.rq|SPARQL]", help="A named query (see --list), a .rq file, or SPARQL text."),
-    param: List[str] = typer.Option([], "--param", "-p", help="Bind a query parameter: name=value (repeatable); never spliced into the text."),
+    query_spec: str | None = typer.Argument(None, metavar="[NAME|FILE.rq|SPARQL]", help="A named query (see --list), a .rq file, or SPARQL text."),
+    param: list[str] = typer.Option([], "--param", "-p", help="Bind a query parameter: name=value (repeatable); never spliced into the text."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv, tsv or json (SPARQL 1.1 results JSON)."),
-    graph: Optional[Path] = typer.Option(None, "--graph", help="Query this graph file instead of the store."),
+    graph: Path | None = typer.Option(None, "--graph", help="Query this graph file instead of the store."),
     store: Path = typer.Option(Path("output/store"), "--store", help="The store directory."),
     list_: bool = typer.Option(False, "--list", help="List the named queries with their questions."),
     allow_update: bool = typer.Option(False, "--allow-update", help="Allow SPARQL Update against the store."),
@@ -124,7 +123,7 @@ def query(
 
 @app.command()
 def remove(
-    selectors: List[str] = typer.Argument(..., help="Articles to drop: source path, doc id (file stem or JSONL id) or article IRI."),
+    selectors: list[str] = typer.Argument(..., help="Articles to drop: source path, doc id (file stem or JSONL id) or article IRI."),
     store: Path = typer.Option(Path("output/store"), "--store", help="The store directory."),
 ) -> None:
     """Remove articles from the store, with every fact only they stated."""
@@ -156,7 +155,7 @@ def export(
 @app.command()
 def serve(
     store: Path = typer.Option(Path("output/store"), "--store", help="The store directory."),
-    graph: Optional[Path] = typer.Option(None, "--graph", help="Serve this graph file (loaded into a scratch store) instead."),
+    graph: Path | None = typer.Option(None, "--graph", help="Serve this graph file (loaded into a scratch store) instead."),
     port: int = typer.Option(7878, "--port", min=1, max=65535, help="TCP port on 127.0.0.1."),
     allow_update: bool = typer.Option(False, "--allow-update", help="Also accept SPARQL Update at /update."),
 ) -> None:
@@ -182,14 +181,14 @@ def serve(
 
 @app.command()
 def viz(
-    graph: Optional[Path] = typer.Argument(None, help="Graph file (.ttl .nt .jsonld .trig .nq) or store directory; default: the store output/store."),
+    graph: Path | None = typer.Argument(None, help="Graph file (.ttl .nt .jsonld .trig .nq) or store directory; default: the store output/store."),
     output: Path = typer.Option(..., "-o", "--output", help="HTML file to write (one self-contained page, works offline)."),
     view: str = typer.Option("events", "--view", help="events (events linked to their roles) or projected (official -> group, organization -> group/place)."),
-    focus: Optional[str] = typer.Option(None, "--focus", help="Draw only the neighbourhood of this entity (label, alias or part of one)."),
+    focus: str | None = typer.Option(None, "--focus", help="Draw only the neighbourhood of this entity (label, alias or part of one)."),
     depth: int = typer.Option(2, "--depth", min=0, help="With --focus: how many links away from the entity to go."),
-    query: Optional[str] = typer.Option(None, "--query", help="Draw a SPARQL result instead: CONSTRUCT, or SELECT of node pairs (text or .rq file)."),
-    param: List[str] = typer.Option([], "--param", "-p", help="With --query: bind a query parameter, name=value (repeatable)."),
-    types: Optional[str] = typer.Option(None, "--type", help="Keep only these kinds, comma-separated: person,organization,place,group,event."),
+    query: str | None = typer.Option(None, "--query", help="Draw a SPARQL result instead: CONSTRUCT, or SELECT of node pairs (text or .rq file)."),
+    param: list[str] = typer.Option([], "--param", "-p", help="With --query: bind a query parameter, name=value (repeatable)."),
+    types: str | None = typer.Option(None, "--type", help="Keep only these kinds, comma-separated: person,organization,place,group,event."),
     max_nodes: int = typer.Option(3000, "--max-nodes", min=1, help="Refuse views larger than this (the message says how to narrow them)."),
 ) -> None:
     """Draw the graph as an interactive HTML page: search, type filters, tooltips with evidence."""
@@ -211,10 +210,10 @@ def viz(
 
 @app.command()
 def stats(
-    graph: Optional[Path] = typer.Argument(None, help="Graph file or store directory; default: the store output/store."),
+    graph: Path | None = typer.Argument(None, help="Graph file or store directory; default: the store output/store."),
     top: int = typer.Option(10, "--top", min=1, help="How many officials, organizations and communities to list."),
-    graphml: Optional[Path] = typer.Option(None, "--graphml", help="Also write the event view as GraphML (Gephi, yEd)."),
-    gexf: Optional[Path] = typer.Option(None, "--gexf", help="Also write the event view as GEXF (Gephi)."),
+    graphml: Path | None = typer.Option(None, "--graphml", help="Also write the event view as GraphML (Gephi, yEd)."),
+    gexf: Path | None = typer.Option(None, "--gexf", help="Also write the event view as GEXF (Gephi)."),
     as_json: bool = typer.Option(False, "--json", help="Print the numbers as JSON."),
 ) -> None:
     """Network analysis: counts by type, most connected officials and organizations, communities, components."""

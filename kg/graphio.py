@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable, NamedTuple
+from typing import NamedTuple
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef

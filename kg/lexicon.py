@@ -11,7 +11,7 @@ through importlib.resources, so an installed wheel finds them as a checkout does
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 NUM = r"(?:[0-9０-９]+(?:[.．][0-9０-９]+)?|[零〇一二两三四五六七八九十百千万亿]+)"
@@ -31,7 +31,7 @@ def lines(name: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=None)
+@cache
 def table(name: str) -> tuple[tuple[str, ...], ...]:
     """Return the rows of a TSV data file (fields stripped; missing trailing fields are empty strings)."""
     return tuple(tuple(f.strip() for f in line.split("\t")) for line in lines(name))
@@ -68,7 +68,7 @@ def _expand(src: str) -> str:
     return re.sub(r"\{set:([a-z_]+)\}", lambda m: f"(?:{alternation(words(m.group(1)))})", src)
 
 
-@lru_cache(maxsize=None)
+@cache
 def pattern(name: str) -> re.Pattern:
     """Return the compiled pattern ``name`` of kg/data/patterns.tsv."""
     pats = _patterns()

@@ -82,10 +82,10 @@ class Mention:
     end: int
     text: str
 
-    def overlaps(self, other: "Mention") -> bool:
+    def overlaps(self, other: Mention) -> bool:
         return self.start < other.end and other.start < self.end
 
-    def inside(self, other: "Mention") -> bool:
+    def inside(self, other: Mention) -> bool:
         return other.start <= self.start and self.end <= other.end
 
 

@@ -2,9 +2,8 @@
 
 A misspelt term raises ``AttributeError`` instead of minting a new predicate.
 """
-from rdflib import Graph, Namespace
-from rdflib.namespace import DefinedNamespace, FOAF, ORG, PROV, RDF, RDFS, SKOS, XSD
-from rdflib import URIRef
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import FOAF, ORG, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
 KGR = Namespace("https://w3id.org/kg-news/id/")
 SDO = Namespace("https://schema.org/")

@@ -25,17 +25,17 @@ import io
 import json
 import os
 import re
-from importlib import resources
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from importlib import resources
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import pyoxigraph as ox
 
 from kg.errors import QueryError
-from kg.ontology import PREFIXES
 from kg.graphio import read_graph as load_graph_file
+from kg.ontology import PREFIXES
 from kg.store import DEFAULT_STORE, open_store
 
 # The named queries ship in the package (queries/ of the repository, installed as kg.queries).
@@ -238,7 +238,7 @@ def _where_brace(text: str, origin: str) -> int:
                     break
             i += 1
     parens = 0
-    for kind, value, _, end in toks[i:]:
+    for _, value, _, end in toks[i:]:
         if value == "(":
             parens += 1
         elif value == ")":

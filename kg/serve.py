@@ -54,11 +54,6 @@ class Server:
         """The SPARQL query endpoint."""
         return f"http://{HOST}:{self.port}/query"
 
-    @property
-    def update_url(self) -> str | None:
-        """The SPARQL update endpoint, when updates are allowed."""
-        return f"http://{HOST}:{self.port}/update" if self.allow_update else None
-
     def stop(self, timeout: float = 10.0) -> None:
         """Stop the server (SIGTERM, then SIGKILL after ``timeout``) and remove any scratch store."""
         if self.process.poll() is None:
@@ -73,7 +68,7 @@ class Server:
             self._scratch = None
         self.log_path.unlink(missing_ok=True)
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Server:
         return self
 
     def __exit__(self, *exc) -> None:

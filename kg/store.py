@@ -25,20 +25,19 @@ was before or after each article, never half-written.
 from __future__ import annotations
 
 import os
-import tempfile
 import time
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Iterator, NamedTuple, Sequence
+from typing import NamedTuple
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.term import BNode, Literal, URIRef
 
+from kg.errors import StoreError
 from kg.graphio import format_for, read_graph, to_ox_term, write_graph_file
 from kg.graphio import to_rdflib as graphio_to_rdflib
-from kg.errors import InputError, StoreError
-from kg.ontology import KGO, KGR, PREFIXES
+from kg.ontology import KGO, KGR
 
 DEFAULT_STORE = Path("output/store")
 
@@ -193,15 +192,6 @@ def union_triples(store: ox.Store) -> list[ox.Triple]:
         (ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())),
         key=_triple_key,
     )
-
-
-def rebuild_union(store: ox.Store) -> None:
-    """Recompute the default graph as the union of all named graphs (one transaction).
-
-    For stores filled by other means (``bulk_load`` of N-Quads); ``update_articles``
-    and ``remove_articles`` keep the union up to date themselves.
-    """
-    store.update("DROP SILENT DEFAULT ; INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
 
 def to_rdflib(store: ox.Store) -> rdflib.Graph:
@@ -484,7 +474,3 @@ def _run_update(store: ox.Store, operations: list[str]) -> None:
 
 def _triple_key(t: ox.Triple) -> tuple[str, str, str]:
     return (str(t.subject), str(t.predicate), str(t.object))
-
-
-def _quad_key(q: ox.Quad) -> tuple[str, str, str, str]:
-    return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))

@@ -51,7 +51,12 @@ def validate(data_graph: Graph) -> tuple[bool, str]:
     >>> validate(Graph())[0]
     True
     """
-    from pyshacl import validate as shacl_validate  # heavy import, only when validating
+    try:
+        from pyshacl import validate as shacl_validate  # heavy import, only when validating
+    except ImportError as e:
+        raise KGError(
+            "kg validate needs pySHACL, installed with the 'shacl' extra: pip install 'kg-news[shacl]'"
+        ) from e
 
     conforms, _results_graph, results_text = shacl_validate(
         data_graph,

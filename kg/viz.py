@@ -363,7 +363,6 @@ def viz_graph(
 ) -> OfflineNetwork:
     """Load a graph (file, store, or the default store) and draw the view asked for: the library call behind ``kg viz``."""
     from kg import analyze
-
     from kg.graphio import to_rdflib
     from kg.store import open_source
 

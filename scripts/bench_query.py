@@ -74,7 +74,7 @@ def write_copies(article: str, lines: list[str], target: int, regions: int, path
             k = i % regions
             region = f"大兴区{k}" if k else "大兴区"
 
-            def fix(m: re.Match) -> str:
+            def fix(m: re.Match, new_hash=new_hash, region=region) -> str:
                 iri = m.group(0).replace(f"article/{old_hash}", f"article/{new_hash[:16]}")
                 return iri.replace("/大兴区", "/" + region) if "/article/" not in iri else iri
 
@@ -143,7 +143,7 @@ def bench(size: int, lines, article, args, workdir: Path) -> list[str]:
     shutil.rmtree(store_dir, ignore_errors=True)
 
     store = open_store(store_dir)
-    load_store, _ = time_it(lambda: store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS))
+    load_store, _ = time_it(lambda store=store: store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS))
     store.flush()
     triples = triple_count(store)
 
@@ -168,7 +168,7 @@ def bench(size: int, lines, article, args, workdir: Path) -> list[str]:
     for query in list_queries():
         text = bind_params(query, PARAMS.get(query.name))
         store_s, rows = time_it(
-            lambda: len(list(store.query(text))), args.repeat
+            lambda store=store, text=text: len(list(store.query(text))), args.repeat
         )
         slowest = max(slowest, store_s)
         rd_s, rd_rows = rdflib_query(text, args.rdflib_timeout)

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from conftest import GOLDEN, example_document  # noqa: E402
+
 from kg.build import build_graph, write_graph  # noqa: E402
 
 

@@ -157,6 +157,18 @@ def test_validate_command(tmp_path):
     assert bad.exit_code == 1 and "confidence" in bad.output
 
 
+def test_validate_without_the_shacl_extra_names_the_extra(tmp_path, monkeypatch):
+    import sys
+
+    (tmp_path / "a.txt").write_text(GOOD_A, encoding="utf-8")
+    out = tmp_path / "g.ttl"
+    assert run("build", str(tmp_path / "a.txt"), "-o", str(out)).exit_code == 0
+    monkeypatch.setitem(sys.modules, "pyshacl", None)  # as if the extra were not installed
+    result = run("validate", str(out))
+    assert result.exit_code == 1
+    assert "kg-news[shacl]" in result.output and "Traceback" not in result.output
+
+
 def test_parallel_extraction_holds_a_bounded_number_of_documents():
     from kg.build import iter_results
 

@@ -12,11 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import example_document
 from rdflib import Graph, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import RDF
 
-from conftest import example_document
 from kg.build import build_graph, union_graph, write_graph
 from kg.model import Document
 from kg.ontology import KGO

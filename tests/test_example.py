@@ -8,10 +8,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from conftest import EXAMPLE_GOLD
 from rdflib import Literal
 from rdflib.namespace import ORG, PROV, RDF, XSD
 
-from conftest import EXAMPLE_GOLD
 from kg.evaluate import evaluate, format_report
 from kg.ontology import KGO
 from kg.pipeline import prepare

@@ -5,10 +5,9 @@ When the change is intended, run ``scripts/regen_golden.py`` and review the fixt
 """
 from __future__ import annotations
 
+from conftest import GOLDEN
 from rdflib import Graph
 from rdflib.compare import graph_diff, to_isomorphic
-
-from conftest import GOLDEN
 
 
 def _lines(g: Graph) -> list[str]:

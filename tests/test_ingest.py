@@ -102,7 +102,7 @@ def test_decode_keeps_traditional_characters():
         ("为职工送温暖".encode("gbk"), "GB2312", "为职工送温暖"),
         # Forcing wins over detection: these GBK bytes are also valid Big5.
         ("工会".encode("gbk"), "big5", "工会".encode("gbk").decode("big5")),
-        (codecs.BOM_UTF8 + "送温暖".encode("utf-8"), "utf-8", "送温暖"),
+        (codecs.BOM_UTF8 + "送温暖".encode(), "utf-8", "送温暖"),
         ("送温暖".encode("utf-16"), "utf-16", "送温暖"),
     ],
 )
@@ -133,8 +133,8 @@ def test_decode_errors(data, forced, fragment):
 @pytest.mark.parametrize(
     ("data", "forced", "offset", "line"),
     [
-        ("第一行\n".encode("utf-8") + "第二行".encode("gbk"), "utf-8", 10, 2),
-        ("第一行\n".encode("utf-8") + "第二行".encode("gbk"), None, 10, 2),
+        ("第一行\n".encode() + "第二行".encode("gbk"), "utf-8", 10, 2),
+        ("第一行\n".encode() + "第二行".encode("gbk"), None, 10, 2),
         ("甲\n乙\n丙".encode("gbk") + b"\xff", "gbk", 8, 3),
         # Offsets count from the start of the file, BOM included; lines count UTF-16 line breaks.
         (codecs.BOM_UTF16_LE + "第一行\n第二行".encode("utf-16-le") + b"\x00\xd8" + b"x\x00", None, 16, 2),
@@ -218,7 +218,7 @@ def test_file_round_trip(tmp_path, text, codec, family):
 
 @pytest.mark.parametrize("newline", ["\r\n", "\r"])
 def test_newlines_become_lf(tmp_path, newline):
-    _write(tmp_path / "a.txt", codecs.BOM_UTF8 + f"第一行{newline}第二行{newline}".encode("utf-8"))
+    _write(tmp_path / "a.txt", codecs.BOM_UTF8 + f"第一行{newline}第二行{newline}".encode())
     [doc] = iter_documents([tmp_path])
     assert doc.text == "第一行\n第二行\n"
 
@@ -417,7 +417,7 @@ def test_bad_files_in_a_folder_with_good_ones(tmp_path):
         "undecodable.txt": (b"first line\n" + b"\x80\xff" * 50, 2, "cannot detect the text encoding"),
         "noisy.jsonl": (b'{"id": "r1", "text": "\xe7\x94\xb2"}\n[1]\n', 2, "row is a JSON array"),
         "long.txt": (("短行\n" + "长" * 50 + "\n短行").encode("utf-8"), 2, "line longer than 40 characters"),
-        "scripts.html": ("<script>只有脚本</script>".encode("utf-8"), None, "no text"),
+        "scripts.html": ("<script>只有脚本</script>".encode(), None, "no text"),
         "rows.jsonl": (b'{"id": "r1", "title": "t"}\n', 1, "missing field 'text' (fields: id, title)"),
     }
     for name, (data, _, _) in bad.items():

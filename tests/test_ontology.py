@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, Graph, Namespace, URIRef
 from rdflib.namespace import FOAF, ORG, OWL, PROV, SKOS
 
 from kg.ontology import KGO, SDO

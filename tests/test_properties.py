@@ -4,13 +4,14 @@ from __future__ import annotations
 import codecs
 import html
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kg.errors import InputError
 from kg.ingest import decode_bytes, html_to_text, iter_documents, markdown_to_text
 from kg.model import Document, Problem
+from kg.normalize import normalize
+from kg.segment import split_sentences
 
 # deadline=None: the first call builds the character tables, and charset-normalizer is slow on odd bytes.
 PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -129,16 +130,15 @@ def test_markdown_keeps_line_structure(text):
 @example("\r\n\r")
 @example("\u3000 \u00a0\ufeff")
 @example("大兴\n区总工会")
-def test_normalize_takes_any_text(raw):
-    normalize = pytest.importorskip("kg.normalize").normalize
-    assert isinstance(normalize(raw), str)
+def test_normalize_takes_any_text_and_is_idempotent(raw):
+    text = normalize(raw)
+    assert "\r" not in text
+    assert normalize(text) == text
 
 
 @PROPERTY
 @given(st.one_of(st.text(), NEWS))
 def test_sentence_offsets_slice_their_text(raw):
-    normalize = pytest.importorskip("kg.normalize").normalize
-    split_sentences = pytest.importorskip("kg.segment").split_sentences
     for text in (raw, normalize(raw)):
         sentences = split_sentences(text)
         for sentence in sentences:

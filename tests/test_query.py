@@ -23,7 +23,6 @@ sys.path.insert(0, str(ROOT))
 
 from kg.errors import QueryError  # noqa: E402
 from kg.query import (  # noqa: E402
-    QUERIES_DIR,
     bind_params,
     compact,
     format_listing,

@@ -11,8 +11,8 @@ from rdflib.compare import to_isomorphic
 from rdflib.namespace import RDF, RDFS
 
 from kg.errors import InputError, StoreError
-from kg.ontology import KGO, KGR
 from kg.graphio import FORMATS
+from kg.ontology import KGO, KGR
 from kg.store import (
     ArticleGraph,
     export_store,

@@ -184,7 +184,7 @@ def _subclauses(sm: SentenceMentions, res: Resolution, a: int, b: int, main=None
     if len(both) < 2:
         return [_clause(sm, res, a, b, a, main)]
     out, start = [], a
-    for i, p in enumerate(parts):
+    for p in parts:
         if p in both[1:]:
             out.append(_clause(sm, res, start, p[0], a, main))
             start = p[0]
@@ -435,10 +435,6 @@ def _place_follows(sm: SentenceMentions, o) -> bool:
 def _lead(s: str, i: int, floor: int) -> str:
     seg = max([s.rfind(ch, 0, i) for ch in "，,；;。：:、"] + [floor - 1]) + 1
     return s[seg:i]
-
-
-def _ends_with(text: str, word_set: str) -> bool:
-    return any(text.endswith(w) for w in lexicon.words(word_set))
 
 
 # ------------------------------------------------------------------ attendance

@@ -195,9 +195,7 @@ def _count(s: str, a: int, b: int) -> tuple[int | None, bool]:
     """Return the count the text gives a group: 15名大病职工, 大病职工15人, 低保家庭350户766人."""
     f = fold(s)
     before = f[max(0, a - 12):a]
-    m = None
-    for m in lexicon.pattern("count_before").finditer(before):
-        pass
+    m = next(reversed(list(lexicon.pattern("count_before").finditer(before))), None)  # the last match
     if m is not None and m.end() == len(before):
         n = _number(m)
         if n is not None:

@@ -170,7 +170,7 @@ def find_chains(s: str, tokens: Tokens, offset: int, titles: list[TitleMention],
                 and s[prev.persons[-1].end - offset:chain[0][0]] in ("、", "，", ",", "和", "及", "与", ""):
             # 执行会长张某、常务副会长李某: the next person's posts are at the same body
             last_org = next((o for _, o, _ in reversed(prev.held) if o is not None), None)
-        for ta, tw, org in chain:
+        for _, tw, org in chain:
             if org is not None:
                 last_org = org
             if tw in lexicon.roles():

@@ -217,9 +217,7 @@ def _quantity(s: str, f: str, a: int, b: int) -> tuple[Decimal | None, str | Non
     if m:
         return _qty(m), m.group("unit")
     back = f[max(0, a - 44):a]
-    mm = None
-    for mm in lexicon.pattern("goods_qty_before").finditer(back):
-        pass
+    mm = next(reversed(list(lexicon.pattern("goods_qty_before").finditer(back))), None)  # the last match
     if mm is not None and mm.end() == len(back):
         return _qty(mm), mm.group("unit")
     return None, None

@@ -81,13 +81,6 @@ def longest_matches(automaton, text: str) -> list[tuple[int, int, str]]:
     return sorted(taken)
 
 
-def all_matches(automaton, text: str) -> list[tuple[int, int, str]]:
-    """Return every match (start, end, word), overlapping ones included, in text order."""
-    if not len(automaton):
-        return []
-    return sorted((end - len(w) + 1, end + 1, w) for end, w in automaton.iter(text))
-
-
 class Tokens:
     """jieba's tokens of one sentence with lookup by character offset (offsets local to the sentence)."""
 
