@@ -102,6 +102,7 @@ def query(
     store: Path = typer.Option(Path("output/store"), "--store", help="The store directory."),
     list_: bool = typer.Option(False, "--list", help="List the named queries with their questions."),
     allow_update: bool = typer.Option(False, "--allow-update", help="Allow SPARQL Update against the store."),
+    allow_service: bool = typer.Option(False, "--allow-service", help="Allow SERVICE (federated queries send HTTP requests to other servers)."),
 ) -> None:
     """Ask the graph a question: a named query, a .rq file or inline SPARQL."""
     from kg.query import format_listing, format_result, list_queries, parse_param_args, run_query
@@ -115,7 +116,8 @@ def query(
             return
         if not query_spec:
             fail("give a query name, a .rq file or SPARQL text (kg query --list shows the named queries)")
-        result = run_query(query_spec, parse_param_args(param), graph_file=graph, store_dir=store, allow_update=allow_update)
+        result = run_query(query_spec, parse_param_args(param), graph_file=graph, store_dir=store, allow_update=allow_update,
+                           allow_service=allow_service)
         typer.echo(format_result(result, fmt, width=None if sys.stdout.isatty() else 200), nl=fmt in ("table", "json"))
     except KGError as e:
         fail(str(e))

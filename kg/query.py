@@ -164,7 +164,7 @@ def resolve_query(spec: str, directory: str | os.PathLike = QUERIES_DIR) -> Name
     if not spec:
         raise QueryError("empty query; give a query name, a .rq file or SPARQL text")
     path = Path(spec)
-    if spec.endswith(".rq") or (len(spec) < 4096 and "\n" not in spec and path.is_file()):
+    if spec.endswith(".rq") or ("\n" not in spec and _is_file(path)):
         if not path.is_file():
             raise QueryError(f"{spec}: no such query file")
         try:
@@ -179,6 +179,14 @@ def resolve_query(spec: str, directory: str | os.PathLike = QUERIES_DIR) -> Name
         names = ", ".join(q.name for q in list_queries(directory))
         raise QueryError(f"no named query {spec!r}; named queries: {names} (or give a .rq file or SPARQL text)")
     return _from_text("<inline>", spec, "<inline>")
+
+
+def _is_file(path: Path) -> bool:
+    """``path.is_file()``, False for text no file system takes as a name (too long, NUL, ...)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 # --------------------------------------------------------------------------- lexing
@@ -212,6 +220,45 @@ def _first_keyword(text: str) -> tuple[str | None, list]:
         else:
             return None, toks[i:]
     return None, []
+
+
+# Deeper nesting than this is no question a person asks, and the engine's recursive
+# parser can overflow its stack on thousands of levels: refuse it before it gets there.
+MAX_NESTING = 64
+_OPENERS, _CLOSERS = "({[", ")}]"
+
+
+def guard_query(text: str, origin: str = "<inline>", *, allow_service: bool = False) -> None:
+    """Refuse a query before the engine sees it: nesting deeper than ``MAX_NESTING``
+    brackets, or a ``SERVICE`` clause (a federated query makes this process send HTTP
+    requests to any address) unless ``allow_service``.
+
+    >>> guard_query("SELECT * WHERE { ?s ?p ?o }")
+    >>> guard_query("SELECT * WHERE { SERVICE <http://10.0.0.1/sparql> { ?s ?p ?o } }")
+    Traceback (most recent call last):
+    ...
+    kg.errors.QueryError: <inline>: SERVICE (federated query) is refused; it would send requests to other servers (allow it with --allow-service)
+
+    Raises:
+        QueryError: naming ``origin`` and what was refused.
+    """
+    depth = deepest = 0
+    for kind, value, _, _ in _tokens(text):
+        if kind == "other":
+            if value in _OPENERS:
+                depth += 1
+                deepest = max(deepest, depth)
+                if deepest > MAX_NESTING:
+                    raise QueryError(
+                        f"{origin}: the query nests brackets more than {MAX_NESTING} deep; refused before it runs"
+                    )
+            elif value in _CLOSERS:
+                depth -= 1
+        elif kind == "word" and value.upper() == "SERVICE" and not allow_service:
+            raise QueryError(
+                f"{origin}: SERVICE (federated query) is refused; it would send requests to other servers "
+                "(allow it with --allow-service)"
+            )
 
 
 def is_update(text: str) -> bool:
@@ -293,7 +340,9 @@ def bind_params(query: NamedQuery, params: Mapping[str, str] | None = None) -> s
     """Return the query text with ``params`` bound in a VALUES block at the start of its WHERE group.
 
     A name may carry its kind (``person:zh=郭金江``) for queries whose header does
-    not declare it; undeclared parameters of header-less queries are plain strings.
+    not declare it; undeclared parameters of header-less queries are bound as the
+    named queries bind names, ``@zh`` literals (every name and label in the graph is
+    one): ``person:string=...`` gives a plain string.
 
     Raises:
         QueryError: an unknown or missing parameter, a bad value, or a parameter
@@ -311,7 +360,7 @@ def bind_params(query: NamedQuery, params: Mapping[str, str] | None = None) -> s
             raise QueryError(f"{query.origin}: unknown parameter {name!r} (parameters: {allowed})")
         if not re.fullmatch(r"[A-Za-z_]\w*", name):
             raise QueryError(f"parameter name {name!r} is not a SPARQL variable name")
-        terms[name] = make_term(kind or "string", value, name)
+        terms[name] = make_term(kind or "zh", value, name)
     for p in query.params:
         if p.name not in terms:
             if p.default is None:
@@ -351,6 +400,7 @@ def run_query(
     graph_file: str | os.PathLike | None = None,
     store_dir: str | os.PathLike = DEFAULT_STORE,
     allow_update: bool = False,
+    allow_service: bool = False,
 ) -> QueryResult:
     """Run a query against ``store``, else a graph file, else the store at ``store_dir``.
 
@@ -370,6 +420,7 @@ def run_query(
         raise QueryError(f"{graph_file}: updates apply to the store, not to a graph file")
     if update and params:
         raise QueryError(f"{query.origin}: parameters are not supported in updates")
+    guard_query(query.text, query.origin, allow_service=allow_service)
     text = query.text if update else bind_params(query, params)
     if store is None:
         store = load_graph_file(graph_file) if graph_file is not None else open_store(store_dir, read_only=not update, create=False)
@@ -378,17 +429,18 @@ def run_query(
             store.update(text, prefixes=_PREFIXES)
             return QueryResult("update")
         answer = store.query(text, prefixes=_PREFIXES)
+        # results are computed lazily: errors can come while they are read, so read them here
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryResult("ask", boolean=bool(answer))
+        if isinstance(answer, ox.QuerySolutions):
+            columns = [v.value for v in answer.variables]
+            rows = [tuple(sol[c] for c in columns) for sol in answer]
+            return QueryResult("select", columns, rows)
+        triples = sorted(answer, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     except SyntaxError as e:
         raise QueryError(f"{query.origin}: SPARQL syntax error: {e}") from e
     except (OSError, RuntimeError, ValueError) as e:
         raise QueryError(f"{query.origin}: query failed: {e}") from e
-    if isinstance(answer, ox.QueryBoolean):
-        return QueryResult("ask", boolean=bool(answer))
-    if isinstance(answer, ox.QuerySolutions):
-        columns = [v.value for v in answer.variables]
-        rows = [tuple(sol[c] for c in columns) for sol in answer]
-        return QueryResult("select", columns, rows)
-    triples = sorted(answer, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     return QueryResult("graph", ["subject", "predicate", "object"], [(t.subject, t.predicate, t.object) for t in triples])
 
 

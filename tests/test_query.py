@@ -539,7 +539,9 @@ def test_inline_query_params_with_kind():
                       ox.Literal("郭金江", language="zh")))
     q = "SELECT ?p WHERE { ?p rdfs:label ?name } ORDER BY ?p"
     assert run_query(q, {"name:zh": "郭金江"}, store=store).rows == [(ox.NamedNode("urn:p"),)]
-    assert run_query(q, {"name": "郭金江"}, store=store).rows == []  # a plain string is not @zh
+    # as the named queries bind names: an undeclared parameter is an @zh literal
+    assert run_query(q, {"name": "郭金江"}, store=store).rows == [(ox.NamedNode("urn:p"),)]
+    assert run_query(q, {"name:string": "郭金江"}, store=store).rows == []  # a plain string is not @zh
     with pytest.raises(QueryError, match="does not use \\?nobody"):
         run_query(q, {"nobody": "x"}, store=store)
 
@@ -556,6 +558,43 @@ def test_parse_param_args(items, expected):
 def test_parse_param_args_errors(items):
     with pytest.raises(QueryError):
         parse_param_args(items)
+
+
+# --------------------------------------------------------------------------- hostile queries
+
+DEEP = "SELECT * WHERE " + "{" * 4000 + " ?s ?p ?o " + "}" * 4000
+HOSTILE_QUERIES = [
+    # (query, the error it must give)
+    (DEEP, "nests brackets more than 64 deep"),
+    ("SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 500 + "1" + ")" * 500 + ") }", "nests brackets"),
+    ("SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }", "SERVICE .* is refused"),
+    ("select * where { service silent <http://169.254.169.254/> { ?s ?p ?o } }", "SERVICE .* is refused"),
+    ("SELECT * WHERE { ?s <http://example.org/" + "x" * 300 + "> ?o }", None),  # not taken for a file name
+    ("SELECT * WHERE { ?s ?p '" + "x" * 300 + "' }", None),  # one 300-byte "file name"
+]
+
+
+@pytest.mark.parametrize(("text", "message"), HOSTILE_QUERIES, ids=range(len(HOSTILE_QUERIES)))
+def test_hostile_queries_are_refused_before_the_engine(example_store, text, message):
+    before = snapshot(example_store)
+    if message is None:
+        assert run_query(text, store=example_store).rows == []
+    else:
+        with pytest.raises(QueryError, match=message):
+            run_query(text, store=example_store)
+    assert snapshot(example_store) == before
+
+
+def test_strings_and_comments_do_not_trip_the_guard(example_store):
+    text = 'SELECT * WHERE { ?s ?p ?o FILTER(?o = "SERVICE ((((((") } # SERVICE {{{{\nLIMIT 1'
+    assert run_query(text.replace("\\n", "\n"), store=example_store).kind == "select"
+
+
+def test_service_allowed_when_asked_fails_as_an_error(example_store):
+    # port 1 refuses connections: the failure while reading results is a QueryError, not a traceback
+    text = "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }"
+    with pytest.raises(QueryError, match="query failed"):
+        run_query(text, store=example_store, allow_service=True)
 
 
 # --------------------------------------------------------------------------- read-only
