@@ -32,6 +32,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import ORG, PROV, RDF, RDFS, SKOS
 
 from kg.errors import InputError, KGError, QueryError
+from kg.graphio import write_atomic
 from kg.ontology import EVENT_KINDS, KGO, ORG_KINDS, SDO
 
 VIEWS = ("events", "projected")
@@ -677,9 +678,9 @@ def export_view(G: nx.Graph, path: str | os.PathLike) -> None:
     H.graph = {k: str(v) for k, v in G.graph.items()}
     try:
         if suffix == ".graphml":
-            nx.write_graphml(H, path, encoding="utf-8")
+            write_atomic(path, lambda out: nx.write_graphml(H, out, encoding="utf-8"))
         elif suffix == ".gexf":
-            nx.write_gexf(H, path, encoding="utf-8")
+            write_atomic(path, lambda out: nx.write_gexf(H, out, encoding="utf-8"))
         else:
             raise InputError(f"{path}: unknown export format {suffix or '(no suffix)'!r}; use .graphml or .gexf")
     except OSError as e:

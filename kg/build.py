@@ -34,10 +34,15 @@ class BuildReport:
     results: list = field(default_factory=list)  # ArticleResult, when kept for a store
     store: object | None = None  # kg.store.UpdateReport when a store was updated
 
+    kept: Path | None = None  # the output left as it was because nothing was built
+
     def summary(self) -> str:
         where = f" -> {self.output}" if self.output else ""
+        kept = ""
+        if self.kept is not None:
+            kept = f"; nothing built, so {self.kept} was not written" + (" (the previous file is kept)" if self.kept.exists() else "")
         return (f"built {self.built} articles ({self.triples} triples){where}; "
-                f"skipped {self.duplicates} duplicates; failed {len(self.problems)}")
+                f"skipped {self.duplicates} duplicates; failed {len(self.problems)}{kept}")
 
 
 def _work(doc: Document):
@@ -160,19 +165,31 @@ def build_files(paths, output: Path, jobs: int = 1, encoding: str | None = None,
     from kg.ingest import iter_documents
 
     check_output(output)  # fail early: unknown suffix, a folder, a parent that is a file
-    docs = iter_documents([Path(p) for p in paths], encoding=encoding)
-    if progress is None:
-        progress = sys.stderr.isatty()
-    ds, report = build_graph(docs, jobs=jobs, progress=progress, keep_results=store is not None)
-    if strict and report.problems:
-        raise InputError("; ".join(str(p) for p in report.problems) + " (--strict: nothing written)")
-    report.triples = write_graph(ds, output)
-    report.output = output
-    if store is not None:
-        from kg.store import update_store
+    opened = None
+    if store is not None:  # and the store: not a store, locked by another writer
+        from kg.store import open_store
 
-        report.store = update_store(store, ((iri, h, src, ds.graph(iri)) for iri, h, src in report.results))
-    return report
+        opened = open_store(store)
+    try:
+        docs = iter_documents([Path(p) for p in paths], encoding=encoding)
+        if progress is None:
+            progress = sys.stderr.isatty()
+        ds, report = build_graph(docs, jobs=jobs, progress=progress, keep_results=store is not None)
+        if strict and report.problems:
+            raise InputError("; ".join(str(p) for p in report.problems) + " (--strict: nothing written)")
+        if report.built == 0 and report.duplicates == 0 and report.problems:
+            report.kept = output  # every input failed: an empty graph must not replace a good one
+            return report
+        report.triples = write_graph(ds, output)
+        report.output = output
+        if opened is not None:
+            from kg.store import update_articles
+
+            report.store = update_articles(opened, ((iri, h, src, ds.graph(iri)) for iri, h, src in report.results))
+            opened.flush()
+        return report
+    finally:
+        del opened  # the store's lock goes with the last reference
 
 
 class _Bar:

@@ -20,6 +20,7 @@ Oxigraph from sorted statements, so the same graph always gives the same bytes.
 """
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
 from collections.abc import Callable, Iterable
@@ -182,9 +183,9 @@ def check_output(path: str | os.PathLike) -> Path:
             or cannot be created.
     """
     path = Path(path)
-    format_for(path)
     if path.is_dir():
         raise InputError(f"{path}: is a folder; give a file name such as {path / 'graph.ttl'}")
+    format_for(path)
     parent = path.parent
     for p in (parent, *parent.parents):
         if p.exists():
@@ -194,6 +195,31 @@ def check_output(path: str | os.PathLike) -> Path:
                 raise InputError(f"{path}: cannot write in {p}")
             break
     return path
+
+
+def remove_stale_temps(path: Path) -> list[Path]:
+    """Remove the temporary files a killed writer of ``path`` left beside it; return them.
+
+    Temporary names carry the writer's process id (``.graph.ttl.<pid>.<random>.tmp``):
+    a file whose process is gone is stale; one whose process runs is left alone.
+    """
+    removed = []
+    for tmp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        pid = tmp.name[len(path.name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            tmp.unlink(missing_ok=True)
+            removed.append(tmp)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def _umask() -> int:
@@ -211,7 +237,8 @@ def write_atomic(path: str | os.PathLike, write: Callable) -> None:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    remove_stale_temps(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as out:
             write(out)

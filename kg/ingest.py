@@ -8,6 +8,7 @@ never stops a build.
 from __future__ import annotations
 
 import codecs
+import errno
 import io
 import json
 import os
@@ -557,8 +558,14 @@ def iter_documents(
     for given in paths:
         path = Path(given)
         shown = _display(path, path)
-        if path.is_dir():
-            for file in _walk(path, set()):
+        trouble = _unusable(path)
+        if trouble:
+            yield Problem(shown, trouble)
+        elif path.is_dir():
+            for file, trouble in _walk(path, set()):
+                if trouble:
+                    yield Problem(_display(file, path), trouble)
+                    continue
                 key = os.path.realpath(file)
                 if key not in seen:
                     seen.add(key)
@@ -577,24 +584,50 @@ def iter_documents(
             yield Problem(shown, "no such file or folder")
 
 
-def _walk(folder: Path, active: set[str]) -> Iterator[Path]:
-    """Yield the accepted files under ``folder`` depth first, sorted by name, skipping hidden ones."""
+def _unusable(path: Path) -> str | None:
+    """Why ``path`` cannot be read at all (a symbolic link loop, a broken link, no permission), else None."""
+    try:
+        os.stat(path)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "symbolic link loop (the link points back to itself through other links)"
+        if e.errno == errno.ENOENT and os.path.islink(path):
+            return f"broken symbolic link (its target {os.readlink(path)!r} does not exist)"
+        if e.errno == errno.ENOENT:
+            return None  # reported as "no such file or folder" by the caller
+        return f"cannot read: {e.strerror or e}"
+    return None
+
+
+def _walk(folder: Path, active: set[str]) -> Iterator[tuple[Path, str | None]]:
+    """Yield ``(file, None)`` for the accepted files under ``folder``, depth first, sorted by
+    name, skipping hidden ones, and ``(path, reason)`` for what cannot be read: a folder
+    without permission, a symbolic link loop, a broken link with an accepted suffix."""
     real = os.path.realpath(folder)
     if real in active:  # a symlink back up the tree
         return
     active = active | {real}
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-    except OSError:
+    except OSError as e:
+        yield folder, f"cannot read folder: {e.strerror or e}"
         return
     for entry in entries:
         if entry.name.startswith("."):
             continue
         path = folder / entry.name
-        if entry.is_dir():
+        accepted = path.suffix.lower() in SUFFIXES
+        try:
+            is_dir, is_file = entry.is_dir(), entry.is_file()
+        except OSError as e:
+            yield path, _unusable(path) or f"cannot read: {e.strerror or e}"
+            continue
+        if is_dir:
             yield from _walk(path, active)
-        elif entry.is_file() and path.suffix.lower() in SUFFIXES:
-            yield path
+        elif is_file and accepted:
+            yield path, None
+        elif entry.is_symlink() and accepted:
+            yield path, _unusable(path) or "cannot read: not a regular file"
 
 
 def _display(path: Path, given: Path) -> str:
@@ -607,9 +640,19 @@ def _display(path: Path, given: Path) -> str:
     root = Path(os.path.abspath(given))
     name = root.name or root.anchor.replace("\\", "/")
     if path == given:
-        return name
+        return _printable(name)
     inside = Path(os.path.abspath(path)).relative_to(root).as_posix()
-    return f"{name}/{inside}" if name else inside
+    return _printable(f"{name}/{inside}" if name else inside)
+
+
+def _printable(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (kept by Python as lone surrogates,
+    which no output format can hold) written as ``\\xff`` escapes.
+
+    >>> _printable(os.fsdecode(b"a\\xff.txt"))
+    'a\\\\xff.txt'
+    """
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _read(
@@ -653,7 +696,7 @@ def _read_file(
         text, title = markdown_to_text(text)
         if not text.strip():
             return Problem(shown, "no text in the file outside Markdown markup")
-    return Document(source_path=shown, doc_id=path.stem, text=text, title=title, media_type=media_type)
+    return Document(source_path=shown, doc_id=_printable(path.stem), text=text, title=title, media_type=media_type)
 
 
 def _unify_newlines(text: str) -> str:
@@ -696,6 +739,8 @@ def _first_long_line(text: str, limit: int) -> int | None:
 
 
 _JSONL_REQUIRED = ("id", "text")
+# JSON's \ud800 escapes can name half of a UTF-16 pair alone: no character, and no encoder takes it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _JSONL_OPTIONAL = ("title", "date", "source")
 
 
@@ -842,6 +887,14 @@ def _row(line: str, number: int, shown: str, seen: dict[str, int]) -> Document |
             shown, f"row is a JSON {_json_type(row)}, expected an object with fields 'id' and 'text'", number
         )
     fields = ", ".join(row) or "none"
+    for name in (*_JSONL_REQUIRED, *_JSONL_OPTIONAL):
+        value = row.get(name)
+        if isinstance(value, str) and _SURROGATE.search(value):
+            bad = _SURROGATE.search(value).group()
+            return Problem(
+                shown, f"field {name!r} holds a lone surrogate ({bad.encode('unicode_escape').decode()}), "
+                "which is not a character; fix the row's \\u escapes", number
+            )
     missing = [name for name in _JSONL_REQUIRED if name not in row]
     if missing:
         names = ", ".join(f"'{name}'" for name in missing)

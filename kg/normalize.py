@@ -85,15 +85,12 @@ def _visual_len(line: str) -> int:
 
 def _word_spans(before: str, after: str) -> bool:
     """Return True when a dictionary word runs across the break between ``before`` and ``after``."""
-    import logging
+    from kg.tokenizer import jieba_tokenizer  # lazy: only OCR text with blank lines inside paragraphs needs it
 
-    import jieba  # lazy: only OCR text with blank lines inside paragraphs needs it
-
-    jieba.setLogLevel(logging.WARNING)
 
     left, right = before.rstrip(_SPACES)[-4:], after.lstrip(_SPACES)[:4]
     pos = 0
-    for word in jieba.lcut(left + right, HMM=False):
+    for word in jieba_tokenizer().lcut(left + right, HMM=False):
         if pos < len(left) < pos + len(word):
             return True
         pos += len(word)

@@ -5,7 +5,7 @@ deterministic, so the corpus graph is the union of the article graphs.
 """
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Context, Decimal
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import ORG, PROV, RDF, RDFS, SKOS, XSD
@@ -47,10 +47,14 @@ def zh(text: str) -> Literal:
 
 def dec(v) -> Literal:
     """An exact xsd:decimal literal: 51000, 5.27 (no exponent, no trailing zeros)."""
-    d = Decimal(str(v)).normalize()
-    if d == d.to_integral():
-        d = d.quantize(Decimal(1))
+    d = Decimal(str(v)).normalize(_EXACT)
+    if d == d.to_integral_value(context=_EXACT):
+        d = d.quantize(Decimal(1), context=_EXACT)
     return Literal(format(d, "f"), datatype=XSD.decimal)
+
+
+# Enough digits for any amount the extractor accepts, so no value is rounded or refused here.
+_EXACT = Context(prec=60, Emax=100, Emin=-100)
 
 
 def _date(v: str) -> Literal:

@@ -1,7 +1,6 @@
 """Sentences and words: split normalized text on 。！？ and paragraphs; tag words with jieba."""
 from __future__ import annotations
 
-import logging
 import re
 from functools import lru_cache
 
@@ -33,11 +32,11 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
 
 @lru_cache(maxsize=1)
 def _tagger():
-    import jieba
     import jieba.posseg
 
-    jieba.setLogLevel(logging.WARNING)
-    return jieba.posseg.POSTokenizer(jieba.dt)
+    from kg.tokenizer import jieba_tokenizer
+
+    return jieba.posseg.POSTokenizer(jieba_tokenizer())
 
 
 def tag(text: str) -> tuple[Token, ...]:

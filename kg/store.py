@@ -276,19 +276,6 @@ def update_articles(store: ox.Store, results: Iterable[Sequence]) -> UpdateRepor
     return report
 
 
-def update_store(store_dir: str | os.PathLike, articles: Iterable) -> UpdateReport:
-    """Open the store at ``store_dir`` (creating it) and ``update_articles`` it; for ``kg build``.
-
-    ``articles`` are ``(iri, content_hash, source_path, graph)`` tuples or
-    ``kg.pipeline.ArticleResult`` objects.
-    """
-    store = open_store(store_dir)
-    try:
-        return update_articles(store, articles)
-    finally:
-        store.flush()
-
-
 def resolve_selectors(store: ox.Store, selectors: Iterable[str]) -> dict[str, StoredArticle]:
     """Map each selector (source path, doc id, article IRI or its 16-hex id) to stored articles.
 

@@ -28,6 +28,7 @@ from pyvis.network import Network
 
 from kg.analyze import EVENT_CLASSES, KIND_NAMES, ORG_CLASSES, ViewError
 from kg.errors import InputError, KGError
+from kg.graphio import write_atomic
 
 #: Largest view drawn by default. Measured (scripts/bench_viz.py): see README.
 DEFAULT_MAX_NODES = 3000
@@ -102,7 +103,8 @@ class OfflineNetwork(Network):
         """Write the page to ``name`` as UTF-8."""
         path = Path(name)
         try:
-            path.write_text(self.generate_html(), encoding="utf-8", newline="\n")
+            page = self.generate_html().encode("utf-8")
+            write_atomic(path, lambda out: out.write(page))
         except OSError as e:
             raise InputError(f"{path}: cannot write: {e}") from e
 

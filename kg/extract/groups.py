@@ -6,7 +6,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from kg import lexicon
-from kg.extract.text import Tokens, build_matcher, fold, is_cjk, longest_matches, parse_number
+from kg.extract.text import MAX_COUNT, Tokens, build_matcher, fold, is_cjk, longest_matches, parse_number
 from kg.model import GroupMention
 
 
@@ -214,7 +214,7 @@ def _number(m) -> int | None:
         return None
     if m.group("mult"):
         n *= 10000
-    return int(n) if n == int(n) and n > 0 else None
+    return int(n) if 0 < n <= MAX_COUNT and n == int(n) else None
 
 
 def _families(s: str, offset: int, found: list[GroupMention]) -> list[GroupMention]:

@@ -128,9 +128,9 @@ def is_place_name(w: str) -> bool:
 
 
 def _freq(w: str) -> int:
-    import jieba
+    from kg.tokenizer import jieba_tokenizer
 
-    return jieba.dt.FREQ.get(w) or 0
+    return jieba_tokenizer().FREQ.get(w) or 0
 
 
 def _follows_name(rest: str, after, stops) -> bool:

@@ -6,7 +6,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from kg import lexicon
-from kg.extract.text import Tokens, build_matcher, cjk_only, fold, longest_matches, parse_number
+from kg.extract.text import MAX_COUNT, Tokens, build_matcher, cjk_only, fold, longest_matches, parse_number
 from kg.model import GoodsMention, MoneyMention
 
 MAX_YUAN = Decimal(10) ** 13  # larger amounts are misreadings, not money
@@ -227,4 +227,4 @@ def _qty(m) -> Decimal | None:
     n = parse_number(m.group("num"))
     if n is not None and m.groupdict().get("mult"):
         n *= 10000
-    return n
+    return n if n is not None and 0 < n <= MAX_COUNT else None

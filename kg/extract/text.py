@@ -32,6 +32,10 @@ def cjk_only(s: str) -> bool:
     return bool(s) and all(is_cjk(c) for c in s)
 
 
+# A count of people or items above this is a misreading (an ID, a phone number), not a count.
+MAX_COUNT = Decimal(10) ** 9
+
+
 def parse_number(s: str) -> Decimal | None:
     """Parse Arabic or Chinese numerals exactly: '51000' -> 51000, '两' -> 2, '四十' -> 40, '5.27' -> 5.27."""
     s = fold(s).replace(",", "").replace("，", "").replace("．", ".")
