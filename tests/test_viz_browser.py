@@ -225,3 +225,26 @@ def test_article_text_never_executes(browser, tmp_path):
         assert p.page.evaluate("document.scripts.length") == 3
     finally:
         p.close()
+
+
+def test_the_csp_runs_only_the_pages_own_scripts(browser, tmp_path):
+    """Markup that slips into the page (here planted after rendering) runs nothing: the CSP lists
+    the SHA-256 of the page's own scripts, not 'unsafe-inline'."""
+    html = viz(tmp_path, build(tmp_path, EXAMPLE))
+    page = html.read_text(encoding="utf-8")
+    assert "'unsafe-inline'" not in page.split("script-src", 1)[1].split(";", 1)[0]
+    planted = page.replace(
+        "</body>",
+        '<img src="data:," onerror="alert(\'handler\')"><script>alert("script")</script>'
+        "<button id=planted onclick=\"alert('click')\">x</button></body>",
+    )
+    assert planted != page
+    html.write_text(planted, encoding="utf-8")
+    p = Page(browser, html)  # waits for window.kgReady: the page's own scripts ran
+    try:
+        p.page.click("#planted")
+        p.page.wait_for_timeout(300)
+        assert p.dialogs == []
+        assert any("Content Security Policy" in e for e in p.errors), p.errors  # refused, and said so
+    finally:
+        p.close()
