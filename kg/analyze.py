@@ -323,7 +323,16 @@ def event_view(g: rdflib.Graph | Index, *, area_levels: Iterable[str] = AREA_LEV
                 by_role[r].append(G.nodes[v]["label"])
         G.nodes[ev]["roles"] = "；".join(f"{ROLE_NAMES[r]}：{'、'.join(by_role[r])}" for r, _ in ROLES if r in by_role)
     _mark_hubs(G, len(events))
+    # who the view leaves out: people, bodies and groups with no role in any event (an official
+    # known only by a post), so a search for them can say why they are not drawn
+    G.graph["left_out"] = sorted(
+        {(e.kind, e.label) for iri, e in idx.entities.items() if e.kind in LEFT_OUT_KINDS and iri not in G}
+    )
     return _sorted_copy(G)
+
+
+# the kinds whose entities the event view names when it leaves them out
+LEFT_OUT_KINDS = ("person", "organization", "group")
 
 
 def projected_view(g: rdflib.Graph | Index, *, area_levels: Iterable[str] = AREA_LEVELS) -> nx.DiGraph:
@@ -555,18 +564,17 @@ def query_view(g: rdflib.Graph | Index, query: str, params: dict | None = None, 
             hits = by_label.get(text, [])
             if len(hits) == 1:  # named queries return labels: draw the entity they name
                 return ensure(URIRef(hits[0]))
-            key = f"text:{text}"
-            if key not in G:
-                G.add_node(key, **_node_attrs(Entity(key, "other", "", text)))
-            return key
+            raise AssertionError(f"not an entity: {text}")  # names_entity() chose the ends
+
+        def names_entity(term) -> bool:
+            return isinstance(term, (URIRef, BNode)) or len(by_label.get(str(term), ())) == 1
 
         for row in result:
             terms = [t for t in (row[v] for v in result.vars) if t is not None]
             iris = [t for t in terms if isinstance(t, (URIRef, BNode))]
-            ends = iris[:2] if len(iris) >= 2 else terms[:2]
+            # dates, amounts and other text are edge labels, never nodes: a timeline is no graph of dates
+            ends = iris[:2] if len(iris) >= 2 else [t for t in terms if names_entity(t)][:2]
             if len(ends) < 2:
-                if ends:
-                    node_for(ends[0])
                 continue
             u, v = node_for(ends[0]), node_for(ends[1])
             rest = [t for t in terms if t not in ends]
@@ -579,7 +587,8 @@ def query_view(g: rdflib.Graph | Index, query: str, params: dict | None = None, 
         if not G.number_of_edges():
             raise QueryError(
                 f"kg viz --query draws a CONSTRUCT, or a SELECT whose rows name two entities (IRIs or entity labels); "
-                f"no row of this result does (columns: {', '.join(result.vars)}); use kg query for tables")
+                f"no row of this result does (columns: {', '.join(result.vars)}; dates, amounts and other text "
+                "only label edges); use kg query for tables")
     _mark_hubs(G, max(1, sum(1 for _, k in G.nodes(data="kind") if k == "event")))
     return _sorted_copy(G)
 

@@ -29,7 +29,7 @@ from pathlib import Path
 import networkx as nx
 from pyvis.network import Network
 
-from kg.analyze import EVENT_CLASSES, KIND_NAMES, ORG_CLASSES, ViewError
+from kg.analyze import EVENT_CLASSES, KIND_NAMES, LEFT_OUT_KINDS, ORG_CLASSES, ViewError
 from kg.errors import InputError, KGError
 from kg.graphio import write_atomic
 
@@ -72,6 +72,7 @@ class OfflineNetwork(Network):
         self.legend: list[dict] = []
         self.hub_edges = 0
         self.options = {}
+        self.left_out: list[str] = []  # names the view leaves out (no event role), for the search
 
     def generate_html(self, name: str = "index.html", local: bool = True, notebook: bool = False) -> str:
         """Return the page as a string (deterministic for the same network)."""
@@ -89,6 +90,7 @@ class OfflineNetwork(Network):
             "options": self.options,
             "legend": self.legend,
             "hubEdges": self.hub_edges,
+            "leftOut": self.left_out,
         }
         self.html = env.get_template("viz.html").render(
             heading=self.heading,
@@ -287,6 +289,14 @@ def draw(G: nx.Graph, *, heading: str = "", max_nodes: int | None = DEFAULT_MAX_
             f"枢纽节点 {len(hubs)} 个（{'、'.join(G.nodes[h]['label'] for h in hubs[:5])}{'…' if len(hubs) > 5 else ''}）"
             "的连线默认隐藏。Hub links are hidden by default."
         )
+    left_out = G.graph.get("left_out", [])
+    if left_out:
+        counts_left = {k: sum(1 for kind, _ in left_out if kind == k) for k in LEFT_OUT_KINDS}
+        parts = "、".join(f"{KIND_NAMES[k]} {n}" for k, n in counts_left.items() if n)
+        notes.append(
+            f"未画出在事件中没有角色的 {parts}（如只知职务的官员；见 --view projected 或 kg query officials）。"
+            f"{len(left_out)} people, bodies and groups with no event role are not drawn."
+        )
     if G.graph.get("focus") in G:
         notes.append(f"焦点 focus：{G.nodes[G.graph['focus']]['label']}")
     net = OfflineNetwork(
@@ -294,6 +304,7 @@ def draw(G: nx.Graph, *, heading: str = "", max_nodes: int | None = DEFAULT_MAX_
         summary=f"{n_nodes} 个节点 nodes，{n_edges} 条连线 edges",
         notes=tuple(notes),
     )
+    net.left_out = sorted({label for _, label in left_out})
     U = G.to_undirected(as_view=True)
     top = max((a.get("importance", 0.0) for _, a in G.nodes(data=True)), default=0.0)
     counts: dict[str, int] = {}

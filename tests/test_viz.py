@@ -229,6 +229,23 @@ def test_query_view_select_pairs_and_construct(example_rdf, tmp_path):
         analyze.query_view(example_rdf, "SELEC nonsense")
 
 
+def test_query_view_draws_entities_never_dates_or_amounts(example_rdf):
+    # dates and amounts with no entity: nothing to draw, and the message says what can be drawn
+    amounts = "PREFIX schema: <https://schema.org/> SELECT ?a ?v WHERE { ?e kgo:amount ?m . ?m schema:value ?a ; ?p ?v . FILTER(isLiteral(?v)) }"
+    assert len(list(example_rdf.query(amounts))) > 0  # rows there are, but no entity in them
+    with pytest.raises(QueryError, match="rows name two entities.*dates, amounts"):
+        analyze.query_view(example_rdf, amounts)
+    # a timeline of labels: the officials and organizations are nodes, their dates only label the edges
+    T = analyze.query_view(
+        example_rdf,
+        "SELECT ?d ?pn ?on WHERE { ?e kgo:date|kgo:startDate ?d ; kgo:agent ?p ; kgo:organizer ?o . "
+        "?p rdfs:label ?pn . ?o rdfs:label ?on }",
+    )
+    assert T.number_of_edges() > 0
+    assert {T.nodes[n]["kind"] for n in T} <= {"person", "organization"}
+    assert not [a["label"] for _, a in T.nodes(data=True) if a["label"][:1].isdigit() or a["label"].startswith("-")]
+
+
 # --------------------------------------------------------------------------- CLI
 
 

@@ -248,3 +248,21 @@ def test_the_csp_runs_only_the_pages_own_scripts(browser, tmp_path):
         assert any("Content Security Policy" in e for e in p.errors), p.errors  # refused, and said so
     finally:
         p.close()
+
+
+def test_search_for_someone_the_view_leaves_out_says_why(browser, tmp_path):
+    graph = build(tmp_path, EXAMPLE)
+    G = analyze.event_view(analyze.load_graph(graph))
+    people = [label for kind, label in G.graph["left_out"] if kind == "person"]
+    assert people, "every person has an event role; the test would prove nothing"
+    html = viz(tmp_path, graph)
+    assert "people, bodies and groups with no event role are not drawn" in html.read_text(encoding="utf-8")
+    p = Page(browser, html)
+    try:
+        p.search(people[0])
+        status = p.page.inner_text("#kg-search-status")
+        assert "not in this view, no event role" in status and people[0] in status
+        p.search("完全不存在的名字")
+        assert "未找到 not found" in p.page.inner_text("#kg-search-status")
+    finally:
+        p.close()
