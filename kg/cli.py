@@ -4,6 +4,7 @@ Errors from the kg.errors family become ``Error: ...`` on stderr and exit status
 """
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -118,7 +119,7 @@ def query(
             fail("give a query name, a .rq file or SPARQL text (kg query --list shows the named queries)")
         result = run_query(query_spec, parse_param_args(param), graph_file=graph, store_dir=store, allow_update=allow_update,
                            allow_service=allow_service)
-        typer.echo(format_result(result, fmt, width=None if sys.stdout.isatty() else 200), nl=fmt in ("table", "json"))
+        typer.echo(format_result(result, fmt, width=shutil.get_terminal_size((200, 24)).columns), nl=fmt in ("table", "json"))
     except KGError as e:
         fail(str(e))
 

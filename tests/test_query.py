@@ -731,3 +731,19 @@ def test_cli_query(example_file, tmp_path):
     assert missing.exit_code == 1 and "no store here" in missing.output
     bad = kg("query", "official_activity", "--param", "who=x", "--graph", example_file)
     assert bad.exit_code == 1 and "unknown parameter 'who'" in bad.output
+
+
+@pytest.mark.parametrize("columns", [60, 100, 240])
+def test_tables_fit_the_terminal(example_file, columns, monkeypatch):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    monkeypatch.setenv("COLUMNS", str(columns))  # what a terminal of that width reports
+    r = CliRunner().invoke(app, ["query", "official_activity", "--param", "person=郭金江", "--graph", str(example_file)])
+    assert r.exit_code == 0, r.output
+    from rich.cells import cell_len
+
+    widths = [cell_len(line) for line in r.output.splitlines()]
+    assert max(widths) <= columns
+    assert max(widths) > columns - 25  # and uses it: evidence sentences are long
