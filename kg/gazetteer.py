@@ -23,6 +23,7 @@ class GazPlace:
     name: str
     level: str
     parents: tuple[str, ...]  # highest first, e.g. ("北京市",) for 大兴区
+    former: bool = False  # an old name of a district (藁城市 for 藁城区), not in today's table
 
     @property
     def chain(self) -> tuple[str, ...]:
@@ -66,7 +67,26 @@ def load() -> dict[str, tuple[GazPlace, ...]]:
         if level in ("district", "county") and city and city != prov:
             parents.append(city)
         out.setdefault(name, []).append(GazPlace(name, level, tuple(parents)))
+    _add_former_names(out)
     return {k: tuple(v) for k, v in out.items()}
+
+
+# Counties and county-level cities made districts (撤县设区, 撤市设区: 藁城市 -> 藁城区, 崇明县 ->
+# 崇明区) keep their old names in older news: X县 and X市 name the district X区 where no
+# place of that name exists, at county level, with the district's parents.
+_FORMER_SUFFIXES = ("县", "市")
+
+
+def _add_former_names(out: dict[str, list[GazPlace]]) -> None:
+    current = set(out)
+    for name in sorted(current):
+        if not name.endswith("区") or len(name) < 3:
+            continue
+        for place in out[name]:
+            if place.level == "district":
+                for former in (name[:-1] + suffix for suffix in _FORMER_SUFFIXES):
+                    if former not in current:
+                        out.setdefault(former, []).append(GazPlace(former, "county", place.parents, former=True))
 
 
 @lru_cache(maxsize=1)

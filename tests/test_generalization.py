@@ -394,6 +394,11 @@ PLACE_ROWS = [
               reason="no place found"),
     known_bug("临江县驻西山村工作队走访慰问了困难群众。", {"临江县": None, "西山村": ANY},
               reason="places {name: parent} {'临江县': None, '驻西山村': '临江县'}"),
+    # old names of counties and county-level cities now districts (撤县设区) are places, as whole words only
+    ("萧山市总工会来到东湖镇看望困难职工。", {"萧山市": None, "东湖镇": "萧山市"}),
+    ("爱心人士前往江宁县西山村敬老院看望老人。", {"江宁县": None, "西山村": "江宁县"}),
+    ("该企业属于新兴市场，也是沿江城市的龙头。", {}),
+    ("基金牛市行情下，地级及以上城市的房价上涨。", {}),
     # the place in a body's name is a place
     ("西山村村委会为老人送去月饼。", {"西山村": None}),
     ("东湖镇张家湾村村委会为老人送去月饼。", {"东湖镇": None, "张家湾村": "东湖镇"}),
@@ -620,6 +625,8 @@ def test_author_roles(text, expected):
 REPORTER_ROWS = [
     ("本报讯（记者 陈志强）" + BODY, (["陈志强"], [(["张建国"], ["东湖镇总工会"], "东湖镇")])),
     ("记者陈志强从东湖镇获悉，镇总工会为困难职工送去慰问金。", (["陈志强"], [([], ["东湖镇总工会"], "东湖镇")])),
+    # a name in brackets right after the dateline, with no title written, is the reporter
+    ("新华网6月11日讯(陈志强)9日上午，东湖镇总工会为困难职工送去慰问金。", (["陈志强"], [([], ["东湖镇总工会"], "东湖镇")])),
     known_bug("临江晚报讯（记者 陈志强）东湖镇总工会为困难职工送去慰问金。", (["陈志强"], [([], ["东湖镇总工会"], "东湖镇")]),
               reason="(authors, [(agents, organizers, place)]) [['陈志强'], [[[], ['东湖镇总工会'], '）东湖镇']]]"),
 ]

@@ -97,11 +97,15 @@ def _authors(article: Article) -> tuple[Author, ...]:
                 out.append(Author(name, "记者", ev))
     for sent in article.sentences[-4:] + article.sentences[:3]:
         m = lexicon.pattern("byline_paren").match(sent.text)
+        dateline = m is None and sent in article.sentences[:3]
+        if dateline:
+            m = lexicon.pattern("dateline_paren").search(sent.text)
         if not m or any(a.evidence.start == sent.start for a in out):
             continue
         for part in re.split(r"[\s、，,]+", m.group("inner")):
             if 2 <= len(part) <= 3 and part[:1] in lexicon.surnames() and part not in lexicon.words("not_names"):
-                out.append(Author(part, "作者", Evidence(sent.start, sent.end, sent.text)))  # no title written
+                # no title written: after a dateline a reporter, else an author
+                out.append(Author(part, "记者" if dateline else "作者", Evidence(sent.start, sent.end, sent.text)))
     seen, uniq = set(), []
     for a in out:
         if a.name not in seen:

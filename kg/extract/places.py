@@ -54,6 +54,8 @@ def _gazetteer_places(s: str, tokens: Tokens, taken: list) -> list[PlaceMention]
             continue  # 四川省 is matched in full
         if not tokens.is_boundary(a) and not tokens.is_boundary(b):
             continue  # inside a word (长乐新闻网 holds no 乐新)
+        if all(p.former for p in found) and not (tokens.is_boundary(a) and tokens.is_boundary(b)):
+            continue  # an old name is a whole word: 新兴市场, 基金牛市 and 欲望城市 name no place
         if len(w) == 2 and common_place_word(w):
             t = tokens.starting_at(a)
             if t is None or t.word != w or t.pos != "ns":
