@@ -87,8 +87,8 @@ def name_at(s: str, tokens: Tokens, i: int, strict: bool = False, titled: bool =
             nxt2 = s[i + n - 1:i + n + 1]
             if len(nxt2) == 2 and common_word(nxt2) and _freq(nxt2) > 100:
                 continue  # 李鹏|首先, 鲁迅|先生: the third character starts a common word
-        if rest[:1] in lexicon.words("unit_suffix_char"):
-            continue  # 李康河|村: a place named after a family, not a person
+        if rest[:1] in lexicon.words("unit_suffix_char") or lexicon.pattern("name_in_place_list").match(rest):
+            continue  # 李康河|村, 赵集|等十多个乡镇: a place named after a family, not a person
         follows = _follows_name(rest, after, follow_chars)
         if not follows and not (n == sl + 1 and tok is not None and tok.word == cand and tok.pos.startswith("nr")):
             continue
@@ -285,8 +285,8 @@ def find_untitled(s: str, tokens: Tokens, offset: int, taken=()) -> list[PersonM
             continue  # 11张表格: a count, not a surname
         if s[tok.start - 1:tok.start] in "·•" or s[tok.start + len(nm):tok.start + len(nm) + 1] in ("·", "•"):
             continue  # part of a transliterated name (…·金克尔): its bounds are not a Chinese name's
-        if is_place_name(nm):
-            continue  # 盘锦, 马拉维: tagged as a name, known as a place
+        if is_place_name(nm) or lexicon.pattern("name_in_place_list").match(rest):
+            continue  # 盘锦, 马拉维: tagged as a name, known as a place; 赵集等乡镇: one of a list of places
         two = len(nm) - _surname_len(nm) == 1
         titled_after = any(rest.startswith(t) for t in lexicon.titles())
         vouched = strong or titled_after or _before_name(s, tokens, tok.start, strict=two)
