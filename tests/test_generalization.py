@@ -294,6 +294,10 @@ GROUP_EVENT_ROWS = [
     # a bare 老人 after 为 is the beneficiary, also after an organization
     ("东湖镇总工会为老人送去月饼。", [[("老人", None)]]),
     ("西山村村委会为老人送去月饼。", [[("老人", None)]]),
+    # how many residents the site has counts the group helped there, not a place's population
+    ("东湖镇总工会来到西山敬老院看望孤寡老人，送去月饼。西山敬老院现有36位孤寡老人。", [[("孤寡老人", 36)]]),
+    ("东湖镇总工会走访慰问了困难职工。全镇共有200名困难职工。", [[("困难职工", None)]]),
+    ("东湖镇总工会走访慰问了15名困难职工。东湖镇敬老院现有36位困难职工。", [[("困难职工", 15)]]),
 ]
 
 

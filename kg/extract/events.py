@@ -86,6 +86,7 @@ def find_events(article: Article, sentences: tuple[SentenceMentions, ...], res: 
         if _attendance(sm, res, frame, events):
             continue
         made = None
+        before = len(events)
         for clause in _clauses(sm, res, main):
             if made is not None and not clause.classes and clause.shares and not (clause.agents or clause.organizers):
                 ev = events[made]  # a list of groups running on after ；(…困难职工；…的职工；劳动模范)
@@ -98,7 +99,24 @@ def find_events(article: Article, sentences: tuple[SentenceMentions, ...], res: 
                 sources.append(source)
                 made = len(events) - 1
                 frame.events.append(made)
+        if len(events) == before:
+            events = _census(sm, res, events)
     return tuple(_one_scene(events, sources, res))
+
+
+def _census(sm: SentenceMentions, res: Resolution, events: list[EventRecord]) -> list[EventRecord]:
+    """X敬老院…现有106位老人: a sentence that only says how many residents the site of events has counts
+    the group those events helped there, where they gave it no count of their own."""
+    s, off = sm.sentence.text, sm.sentence.start
+    sites = {res.org(o) for o in sm.orgs}
+    counts = {}
+    for g in sm.groups:
+        if g.count is not None and lexicon.pattern("census").search(s[max(0, g.start - off - 16):g.start - off]):
+            counts.setdefault(g.name, (g.count, g.approximate))
+    if not counts:
+        return events
+    return [replace(ev, shares=tuple(Share(sh.group, *counts[sh.group]) if sh.count is None and sh.group in counts else sh
+                                     for sh in ev.shares)) if ev.site in sites else ev for ev in events]
 
 
 def _one_scene(events: list[EventRecord], sources: list[str], res: Resolution) -> list[EventRecord]:
