@@ -541,6 +541,11 @@ MONEY_SHARE_ROWS = [
     known_bug("东湖镇总工会为困难职工每人发放5000元，为大病职工每人发放3000元。",
               {("困难职工", 5000), ("大病职工", 3000)},
               reason="no event at all"),
+    # a later donor who gives to the site where the story's group lives gives to that group
+    ("东湖镇民政局为西山敬老院的孤寡老人送去月饼。\n\n爱心企业临江建设有限公司向西山敬老院捐赠慰问金5000元。",
+     {("孤寡老人", "5000 in total")}),
+    # but not to another site
+    ("东湖镇民政局为西山敬老院的孤寡老人送去月饼。\n\n爱心企业临江建设有限公司向东湖小学捐赠慰问金5000元。", set()),
 ]
 
 

@@ -35,6 +35,7 @@ class Frame:
     organizers: list = field(default_factory=list)
     groups: list = field(default_factory=list)  # Share
     groups_paragraph: int = -1
+    groups_site: str | None = None  # where the groups were met (为X敬老院的老人)
     place_paragraph: int = -1
     date_paragraph: int = -1
     date_used: bool = True
@@ -518,8 +519,10 @@ def _event(c: Clause, sm: SentenceMentions, frame: Frame, res: Resolution, main:
     if not agents and not organizers:
         organizers = list(main)
     here = frame.groups_paragraph == sm.sentence.paragraph or frame.site is not None or not own
-    gift = "Donation" in c.classes and c.money and not c.site and c.verbal  # 商会执行会长…捐款18万元: for the story's group
-    inherit_groups = frame.groups and (here or gift) and not c.summary and (c.verbal or not c.trigger_words) \
+    # 商会执行会长…捐款18万元, 向(the story's)敬老院捐赠5000元: for the story's group
+    gift = "Donation" in c.classes and c.money and (not c.site or c.site in (frame.site, frame.groups_site)) and c.verbal
+    elsewhere = c.site is not None and c.site not in (frame.site, frame.groups_site)  # a gift to another site
+    inherit_groups = frame.groups and (here or gift) and not elsewhere and not c.summary and (c.verbal or not c.trigger_words) \
         and (c.money or c.goods or own)
     shares = c.shares or (list(frame.groups) if inherit_groups else [])
     shares = [_family_of_frame(sh, list(shares) + list(frame.groups)) for sh in shares]
@@ -544,6 +547,7 @@ def _event(c: Clause, sm: SentenceMentions, frame: Frame, res: Resolution, main:
     if c.shares:
         frame.groups = list(c.shares)
         frame.groups_paragraph = sm.sentence.paragraph
+        frame.groups_site = site
     frame.place, frame.site = place, site
     frame.place_paragraph = sm.sentence.paragraph
     if c.dates:
