@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from kg.model import Sentence, Token
 
@@ -30,13 +29,10 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=1)
 def _tagger():
-    import jieba.posseg
+    from kg.tokenizer import pos_tokenizer
 
-    from kg.tokenizer import jieba_tokenizer
-
-    return jieba.posseg.POSTokenizer(jieba_tokenizer())
+    return pos_tokenizer()
 
 
 def tag(text: str) -> tuple[Token, ...]:

@@ -18,13 +18,26 @@ __all__ = ["NUM", "Tokens", "build_matcher", "cjk_only", "fold", "longest_matche
 _CN_DIGITS = set("零〇一二两三四五六七八九十百千万亿")
 
 
-def fold(text: str) -> str:
-    """Return a width-folded copy of ``text`` of the same length (full-width digits and letters -> ASCII)."""
-    out = []
-    for ch in text:
+class _FoldTable(dict):
+    """str.translate table filled on first sight of a character: its NFKC form when that is one character."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
         f = unicodedata.normalize("NFKC", ch)
-        out.append(f if len(f) == 1 else ch)
-    return "".join(out)
+        self[code] = value = f if len(f) == 1 else ch
+        return value
+
+
+_FOLD = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """Return a width-folded copy of ``text`` of the same length (full-width digits and letters -> ASCII).
+
+    >>> fold("１２３元，ＡＢ")
+    '123元,AB'
+    """
+    return text.translate(_FOLD)
 
 
 def cjk_only(s: str) -> bool:
