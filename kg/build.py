@@ -19,7 +19,7 @@ from rdflib import Dataset, Graph, URIRef
 from kg.errors import InputError
 from kg.graphio import check_output, format_for, to_ox_term, write_graph_file
 from kg.model import Document, Problem
-from kg.ontology import bind_prefixes
+from kg.ontology import LINKS_GRAPH, bind_prefixes
 
 
 @dataclass
@@ -129,12 +129,14 @@ def union_graph(ds: Dataset) -> Graph:
     return g
 
 
-def write_graph(ds: Dataset, output: Path) -> int:
-    """Write the corpus to ``output`` (format from the suffix, kg.graphio) atomically; return the triple count.
+def write_graph(ds: Dataset, output: Path, link: bool = True) -> int:
+    """Write the corpus to ``output`` (format from the suffix, kg.graphio) atomically; return the statement count.
 
     Turtle, N-Triples and JSON-LD hold the union of the article graphs, TriG and
     N-Quads one named graph per article; the count is of the article graphs'
-    triples (each article's once).
+    triples (each article's once). With ``link`` the corpus links (kg.link: events
+    of several articles that report one activity) are written too, in the named
+    graph ``kgr:links`` of TriG and N-Quads.
     """
     fmt = format_for(output)
     quads = []
@@ -147,12 +149,25 @@ def write_graph(ds: Dataset, output: Path) -> int:
         for t in ctx:
             s, p, o = (cache[x] if x in cache else cache.setdefault(x, to_ox_term(x, scope)) for x in t)
             quads.append(ox.Quad(s, p, o, name))
+    links = corpus_links(quads) if link else []
     if fmt.quads:
+        links_graph = ox.NamedNode(str(LINKS_GRAPH))
+        quads.extend(ox.Quad(t.subject, t.predicate, t.object, links_graph) for t in links)
         write_graph_file(output, (), quads)
         return len(quads)
     triples = {q.triple for q in quads}
+    triples.update(links)
     del quads
     return write_graph_file(output, triples)
+
+
+def corpus_links(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
+    """The link triples (kg.link) of a corpus given as the quads of its article graphs."""
+    from kg.link import LINK_PREDICATES, find_activities, link_triples
+
+    scratch = ox.Store()
+    scratch.extend([ox.Quad(q.subject, q.predicate, q.object) for q in quads if q.predicate.value in LINK_PREDICATES])
+    return link_triples(find_activities(scratch))
 
 
 def build_files(paths, output: Path, jobs: int = 1, encoding: str | None = None, strict: bool = False,

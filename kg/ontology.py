@@ -39,6 +39,8 @@ class KGO(DefinedNamespace):
     Goods: URIRef
     BeneficiaryShare: URIRef
     GroupScheme: URIRef
+    Activity: URIRef
+    NameResolution: URIRef
     # properties
     title: URIRef
     locatedIn: URIRef
@@ -69,7 +71,17 @@ class KGO(DefinedNamespace):
     sourcePath: URIRef
     contentHash: URIRef
     region: URIRef
+    reports: URIRef
+    reportedIn: URIRef
+    linkRule: URIRef
+    surfaceForm: URIRef
+    resolvesTo: URIRef
+    rule: URIRef
+    resolvedIn: URIRef
 
+
+#: The named graph that holds the corpus links (kgo:Activity and kgo:reports), kept apart from the article graphs.
+LINKS_GRAPH = KGR["links"]
 
 PREFIXES = {
     "kgo": KGO._NS,

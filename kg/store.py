@@ -37,7 +37,7 @@ import rdflib
 from kg.errors import StoreError
 from kg.graphio import format_for, read_graph, to_ox_term, write_graph_file
 from kg.graphio import to_rdflib as graphio_to_rdflib
-from kg.ontology import KGO, KGR
+from kg.ontology import KGO, KGR, LINKS_GRAPH
 
 DEFAULT_STORE = Path("output/store")
 
@@ -80,12 +80,14 @@ class UpdateReport:
     replaced: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed_graphs: list[str] = field(default_factory=list)
+    activities: int = 0  # activities reported by several articles, after the links were recomputed
+    link_seconds: float = 0.0
 
     def summary(self) -> str:
         """One line for the terminal."""
         return (
             f"store: {len(self.added)} added, {len(self.replaced)} replaced, "
-            f"{len(self.unchanged)} unchanged"
+            f"{len(self.unchanged)} unchanged; {self.activities} activities reported by several articles"
         )
 
 
@@ -271,6 +273,9 @@ def update_articles(store: ox.Store, results: Iterable[Sequence]) -> UpdateRepor
 
     _extend(store, plain_adds)
     _replace(store, replace_ops)
+    started = time.monotonic()
+    report.activities = len(refresh_links(store))
+    report.link_seconds = time.monotonic() - started
     for lst in (report.added, report.replaced, report.unchanged, report.removed_graphs):
         lst.sort()
     return report
@@ -321,7 +326,35 @@ def remove_articles(store: ox.Store, selectors: Iterable[str]) -> list[StoredArt
     chosen = resolve_selectors(store, selectors)
     if chosen:
         _run_update(store, [_drop_article(iri) for iri in chosen])
+        refresh_links(store)  # the activities these articles reported lose a report, or end
     return list(chosen.values())
+
+
+# --------------------------------------------------------------------------- links
+
+
+def refresh_links(store: ox.Store) -> list:
+    """Recompute the corpus links (kg.link) of the whole store and replace its links graph.
+
+    One transaction: the links graph (``kgr:links``) is dropped, its triples leave the
+    union unless an article graph states them too, and the new links go into the links
+    graph and the union. Returns the activities (kg.link.Activity).
+    """
+    from kg.link import find_activities, link_triples
+
+    activities = find_activities(store)
+    g = ox.NamedNode(str(LINKS_GRAPH))
+    ops = [
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {g}) }} }}",
+        f"DROP SILENT GRAPH {g}",
+    ]
+    triples = link_triples(activities)
+    if triples:
+        body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+        ops.append(f"INSERT DATA {{\n{body}\nGRAPH {g} {{\n{body}\n}} }}")
+    _run_update(store, ops)
+    return activities
 
 
 # --------------------------------------------------------------------------- files
