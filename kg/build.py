@@ -90,12 +90,27 @@ def iter_results(docs: Iterable[Document | Problem], jobs: int = 1) -> Iterator:
 
 
 def build_graph(docs: Iterable[Document | Problem], jobs: int = 1, progress: bool = False,
-                keep_results: bool = False) -> tuple[Dataset, BuildReport]:
-    """Extract every document and return the corpus as a Dataset with one named graph per article."""
+                keep_results: bool = False, engine: str = "local",
+                scheduler: str | None = None) -> tuple[Dataset, BuildReport]:
+    """Extract every document and return the corpus as a Dataset with one named graph per article.
+
+    ``engine`` is "local" (``jobs`` processes of a pool) or "dask" (kg.dask_engine: a local
+    Dask cluster of ``jobs`` workers, or the one at ``scheduler``); the result is the same.
+    """
     report = BuildReport()
     per_article: dict[URIRef, set] = {}
     bar = _progress(progress)
-    for r in iter_results(docs, jobs):
+    if engine == "dask":
+        from kg.dask_engine import iter_results_dask
+
+        results = iter_results_dask(docs, jobs, scheduler)
+    elif engine == "local":
+        if scheduler:
+            raise InputError("--scheduler needs --engine dask")
+        results = iter_results(docs, jobs)
+    else:
+        raise InputError(f"unknown engine {engine!r}; use local or dask")
+    for r in results:
         if isinstance(r, Problem):
             report.problems.append(r)
             continue
@@ -171,7 +186,8 @@ def corpus_links(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
 
 
 def build_files(paths, output: Path, jobs: int = 1, encoding: str | None = None, strict: bool = False,
-                progress: bool | None = None, store: Path | None = None) -> BuildReport:
+                progress: bool | None = None, store: Path | None = None, engine: str = "local",
+                scheduler: str | None = None) -> BuildReport:
     """Read articles under ``paths``, extract them and write the corpus graph to ``output``.
 
     With ``store`` (a directory) each article graph also goes into the on-disk SPARQL
@@ -189,7 +205,8 @@ def build_files(paths, output: Path, jobs: int = 1, encoding: str | None = None,
         docs = iter_documents([Path(p) for p in paths], encoding=encoding)
         if progress is None:
             progress = sys.stderr.isatty()
-        ds, report = build_graph(docs, jobs=jobs, progress=progress, keep_results=store is not None)
+        ds, report = build_graph(docs, jobs=jobs, progress=progress, keep_results=store is not None,
+                                 engine=engine, scheduler=scheduler)
         if strict and report.problems:
             raise InputError("; ".join(str(p) for p in report.problems) + " (--strict: nothing written)")
         if report.built == 0 and report.duplicates == 0 and report.problems:

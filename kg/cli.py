@@ -30,6 +30,8 @@ def build(
     paths: list[Path] = typer.Argument(..., help="Article files or folders (.txt .md .html .jsonl), read recursively."),
     output: Path = typer.Option(Path("output/graph.ttl"), "-o", "--output", help="Graph file; the format follows the suffix (.ttl .nt .jsonld .trig .nq)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Extract articles in N processes; output is identical for any N."),
+    engine: str = typer.Option("local", "--engine", help="local (a process pool) or dask (a Dask cluster; the 'dask' extra)."),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="With --engine dask: the scheduler's address (default: a local cluster of --jobs workers)."),
     encoding: str | None = typer.Option(None, "--encoding", help="Force an input encoding instead of detecting it (e.g. gbk)."),
     strict: bool = typer.Option(False, "--strict", help="Any unreadable input is fatal, before anything is written."),
     store: Path = typer.Option(Path("output/store"), "--store", help="SPARQL store directory updated in the same run (one named graph per article)."),
@@ -39,7 +41,7 @@ def build(
     from kg.build import build_files
 
     try:
-        report = build_files(paths, output, jobs=jobs, encoding=encoding, strict=strict,
+        report = build_files(paths, output, jobs=jobs, encoding=encoding, strict=strict, engine=engine, scheduler=scheduler,
                              store=None if no_store else store)
     except KGError as e:
         fail(str(e))
