@@ -161,27 +161,21 @@ def export(
 def serve(
     store: Path = typer.Option(Path("output/store"), "--store", help="The store directory."),
     graph: Path | None = typer.Option(None, "--graph", help="Serve this graph file (loaded into a scratch store) instead."),
-    port: int = typer.Option(7878, "--port", min=1, max=65535, help="TCP port on 127.0.0.1."),
+    port: int = typer.Option(7878, "--port", min=1, max=65535, help="TCP port."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (default: this machine only)."),
     allow_update: bool = typer.Option(False, "--allow-update", help="Also accept SPARQL Update at /update."),
+    timeout: float = typer.Option(10.0, "--timeout", min=0.1, help="Seconds a /query may run before it is stopped."),
+    max_rows: int = typer.Option(10_000, "--max-rows", min=1, help="Refuse /query results with more rows than this."),
+    workers: int = typer.Option(2, "--workers", min=1, help="Query worker processes."),
 ) -> None:
-    """Serve the store as a SPARQL 1.1 Protocol endpoint on 127.0.0.1 until Ctrl-C."""
-    from kg.serve import start_server
+    """Serve the graph in the browser (search, entity, article, SPARQL pages) and as a SPARQL 1.1 endpoint."""
+    from kg.serve import serve as run_server
 
     try:
-        server = start_server(store, port, allow_update=allow_update, graph_file=graph)
+        run_server(store, port, host=host, graph_file=graph, allow_update=allow_update, timeout=timeout,
+                   max_rows=max_rows, workers=workers, announce=lambda line: typer.echo(line, err=True))
     except KGError as e:
         fail(str(e))
-    mode = "read-write" if allow_update else "read-only"
-    typer.echo(f"SPARQL endpoint ({mode}): {server.query_url}  (Ctrl-C stops)", err=True)
-    import signal
-
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the server on `kill` too
-    try:
-        server.process.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
 
 
 @app.command()

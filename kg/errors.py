@@ -13,6 +13,18 @@ class QueryError(KGError):
     """A SPARQL query is missing, malformed or not allowed."""
 
 
+class QueryTimeout(QueryError):
+    """A query ran longer than the time limit and was stopped."""
+
+
+class QueryTooLarge(QueryError):
+    """A query's result has more rows than the limit."""
+
+
+class PoolBusy(QueryError):
+    """Every query worker stayed busy for longer than a query may wait."""
+
+
 class StoreError(KGError):
     """The graph store cannot be opened, read or written."""
 

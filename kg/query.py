@@ -29,11 +29,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from importlib import resources
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import QueryError
+from kg.errors import QueryError, QueryTooLarge
 from kg.graphio import read_graph as load_graph_file
 from kg.ontology import PREFIXES
 from kg.store import DEFAULT_STORE, open_store
@@ -420,10 +421,34 @@ def run_query(
         raise QueryError(f"{graph_file}: updates apply to the store, not to a graph file")
     if update and params:
         raise QueryError(f"{query.origin}: parameters are not supported in updates")
-    guard_query(query.text, query.origin, allow_service=allow_service)
-    text = query.text if update else bind_params(query, params)
+    guard_query(query.text, query.origin, allow_service=allow_service)  # before any store is opened
     if store is None:
         store = load_graph_file(graph_file) if graph_file is not None else open_store(store_dir, read_only=not update, create=False)
+    return execute(store, query, params, allow_update=allow_update, allow_service=allow_service)
+
+
+def execute(
+    store: ox.Store,
+    query: NamedQuery,
+    params: Mapping[str, str] | None = None,
+    *,
+    allow_update: bool = False,
+    allow_service: bool = False,
+    max_rows: int | None = None,
+) -> QueryResult:
+    """Guard, bind and run ``query`` on ``store``; read at most ``max_rows`` rows (more is an error).
+
+    Raises:
+        QueryError: refused by guard_query, an update without ``allow_update``, a bad
+            parameter, a syntax or evaluation error; QueryTooLarge when
+            the result has more than ``max_rows`` rows or triples.
+    """
+    update = query.is_update
+    if update and not allow_update:
+        raise QueryError(f"{query.origin}: this is a SPARQL Update; the store is read-only unless --allow-update is given")
+    guard_query(query.text, query.origin, allow_service=allow_service)
+    text = query.text if update else bind_params(query, params)
+    limit = None if max_rows is None else max_rows + 1
     try:
         if update:
             store.update(text, prefixes=_PREFIXES)
@@ -434,14 +459,23 @@ def run_query(
             return QueryResult("ask", boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
             columns = [v.value for v in answer.variables]
-            rows = [tuple(sol[c] for c in columns) for sol in answer]
+            rows = [tuple(sol[c] for c in columns) for sol in islice(answer, limit)]
+            _check_size(query, rows, max_rows, "rows")
             return QueryResult("select", columns, rows)
-        triples = sorted(answer, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        triples = list(islice(answer, limit))
+        _check_size(query, triples, max_rows, "triples")
+        triples.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     except SyntaxError as e:
         raise QueryError(f"{query.origin}: SPARQL syntax error: {e}") from e
     except (OSError, RuntimeError, ValueError) as e:
         raise QueryError(f"{query.origin}: query failed: {e}") from e
     return QueryResult("graph", ["subject", "predicate", "object"], [(t.subject, t.predicate, t.object) for t in triples])
+
+
+def _check_size(query: NamedQuery, items: list, max_rows: int | None, what: str) -> None:
+    if max_rows is not None and len(items) > max_rows:
+        raise QueryTooLarge(f"{query.origin}: the result has more than {max_rows} {what}, the limit; "
+                            "narrow the query (LIMIT, FILTER)")
 
 
 # --------------------------------------------------------------------------- output

@@ -1,26 +1,22 @@
-"""A SPARQL 1.1 Protocol endpoint over the store, served by the Oxigraph server.
+"""``kg serve``: run the web application (kg.web) over a store or a graph file with uvicorn.
 
-``kg serve`` runs the ``oxigraph`` package's server on 127.0.0.1 against the
-store directory: ``serve-read-only`` by default, ``serve`` (which also accepts
-SPARQL Update at ``/update``) with ``allow_update=True``. The default graph is
-the union of the article graphs (each triple once), as in ``kg query``; the
-article graphs are named graphs (``GRAPH ?article { ... }``).
+No other server process is started: SPARQL runs in-process on pyoxigraph, user
+queries in killable worker processes (kg.sandbox) that exit by themselves when
+the server dies, even by ``kill -9``. The order of startup makes failures clear:
 
-An update sent to ``/update`` must keep that layout (write to an article graph
-and the default graph alike); ``kg build`` and ``kg remove`` do it for you.
+1. the store must exist (a graph file is first loaded into a scratch store);
+2. the server takes the store's serve lock (kg.store.hold_serve_lock), so
+   ``kg build`` and ``kg remove`` refuse to write the store while it is served;
+3. the port is bound by this process; a port in use is an error before any URL
+   is printed;
+4. the query workers start and open the store; only then is the URL printed.
 
-Endpoints: ``http://127.0.0.1:PORT/query`` (GET ``?query=`` or POST),
-``/update`` when updates are allowed; results in the format the ``Accept``
-header asks for (``application/sparql-results+json``, ``text/csv`` ...).
-
-The read-only server must not run while another process writes the same store
-(``kg build``, ``kg remove``): stop it first, or serve a copy made with
-``kg export`` and ``--graph``.
+``start_server`` runs ``kg serve`` as a child process and waits until it answers
+(for tests and scripts); ``serve`` is what the command runs in the foreground.
 """
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -29,65 +25,26 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.errors import StoreError
-from kg.store import DEFAULT_STORE, format_for, load_graph_file
+from kg.errors import KGError, StoreError
+from kg.graphio import format_for
+from kg.store import DEFAULT_STORE, hold_serve_lock, load_graph_file, open_store
 
 HOST = "127.0.0.1"
+WEB_EXTRA_HINT = "kg serve needs starlette and uvicorn: pip install 'kg-news[web]'"
 
 
-@dataclass
-class Server:
-    """A running Oxigraph server process and where to reach it."""
+def check_web_dependencies() -> None:
+    """Raise KGError naming the ``web`` extra when the web packages are missing."""
+    import importlib.util
 
-    process: subprocess.Popen
-    port: int
-    store_dir: Path
-    allow_update: bool
-    log_path: Path
-    _scratch: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
-
-    @property
-    def query_url(self) -> str:
-        """The SPARQL query endpoint."""
-        return f"http://{HOST}:{self.port}/query"
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop the server (SIGTERM, then SIGKILL after ``timeout``) and remove any scratch store."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if self._scratch is not None:
-            self._scratch.cleanup()
-            self._scratch = None
-        self.log_path.unlink(missing_ok=True)
-
-    def __enter__(self) -> Server:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-
-def oxigraph_binary() -> str:
-    """Path of the ``oxigraph`` server executable (from the ``oxigraph`` package).
-
-    Raises:
-        StoreError: it is not installed.
-    """
-    beside = Path(sys.executable).parent / ("oxigraph.exe" if os.name == "nt" else "oxigraph")
-    if beside.is_file():
-        return str(beside)
-    found = shutil.which("oxigraph")
-    if found:
-        return found
-    raise StoreError("the oxigraph server is not installed; run `pip install oxigraph`")
+    missing = [m for m in ("starlette", "uvicorn") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise KGError(f"{WEB_EXTRA_HINT} (missing: {', '.join(missing)})")
 
 
 def free_port() -> int:
@@ -97,10 +54,164 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def server_command(store_dir: str | os.PathLike, port: int, allow_update: bool = False) -> list[str]:
-    """The command line that serves ``store_dir`` on 127.0.0.1:``port``."""
-    mode = "serve" if allow_update else "serve-read-only"
-    return [oxigraph_binary(), mode, "--location", str(store_dir), "--bind", f"{HOST}:{port}"]
+def bind_port(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port, bound by this process.
+
+    Raises:
+        KGError: the port is in use (another server answers there) or cannot be bound.
+    """
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError as e:
+        sock.close()
+        if e.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
+            raise KGError(f"port {port} on {host} is already in use (another server answers there); "
+                          "choose another --port") from None
+        raise KGError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
+    sock.set_inheritable(False)
+    return sock
+
+
+@dataclass
+class Prepared:
+    """A store ready to serve: its directory, the serve lock and what to clean up."""
+
+    store_dir: Path
+    cleanup: ExitStack = field(default_factory=ExitStack)
+
+
+def prepare_store(store_dir: str | os.PathLike = DEFAULT_STORE, graph_file: str | os.PathLike | None = None) -> Prepared:
+    """Check the store (or load ``graph_file`` into a scratch store) and take its serve lock.
+
+    Raises:
+        StoreError: no store at ``store_dir``, or another kg serve serves it.
+        InputError: the graph file cannot be read.
+    """
+    stack = ExitStack()
+    try:
+        if graph_file is not None:
+            format_for(graph_file)  # a clear error for an unknown suffix, before any work
+            scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="kg-serve-"))
+            store_dir = Path(scratch) / "store"
+            _copy_file_to_store(graph_file, store_dir)
+        store_dir = Path(store_dir)
+        if not (store_dir / "CURRENT").exists():
+            raise StoreError(f"{store_dir}: no store here; run `kg build PATH... --store {store_dir}` first")
+        lock = hold_serve_lock(store_dir)
+        stack.callback(lock.release)
+    except BaseException:
+        stack.close()
+        raise
+    return Prepared(store_dir, stack)
+
+
+def _copy_file_to_store(graph_file: str | os.PathLike, store_dir: Path) -> None:
+    memory = load_graph_file(graph_file)
+    disk = open_store(store_dir)
+    disk.bulk_extend(memory.quads_for_pattern(None, None, None, None))
+    disk.flush()
+    del disk  # release the write lock; the server opens the directory itself
+
+
+def serve(
+    store_dir: str | os.PathLike = DEFAULT_STORE,
+    port: int = 7878,
+    *,
+    host: str = HOST,
+    graph_file: str | os.PathLike | None = None,
+    allow_update: bool = False,
+    timeout: float = 10.0,
+    max_rows: int = 10_000,
+    workers: int = 2,
+    announce: Callable[[str], None] = print,
+) -> None:
+    """Serve until SIGINT/SIGTERM; ``announce`` gets the line with the URL once the server listens.
+
+    Raises:
+        KGError: the store, the lock, the port or the workers fail (nothing is announced).
+    """
+    check_web_dependencies()
+    import uvicorn
+
+    from kg.sandbox import QueryPool
+    from kg.web import Site, create_app
+
+    prepared = prepare_store(store_dir, graph_file)
+    with prepared.cleanup:
+        sock = bind_port(host, port)
+        prepared.cleanup.callback(sock.close)
+        pool = QueryPool(prepared.store_dir, size=workers, timeout=timeout, max_rows=max_rows)
+        prepared.cleanup.callback(pool.close)
+        store = (open_store(prepared.store_dir, serving=True, create=False) if allow_update
+                 else open_store(prepared.store_dir, read_only=True))
+        actual = sock.getsockname()[1]
+        names = {host, "localhost", "127.0.0.1"} if host in ("127.0.0.1", "localhost") else {host}
+        site = Site(store, pool, allow_update, allowed_hosts=tuple(sorted(f"{h}:{actual}" for h in names)))
+        app = create_app(site)
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+        server = uvicorn.Server(config)
+        mode = "read-write" if allow_update else "read-only"
+        announce(f"kg serve ({mode}): http://{host}:{actual}/  SPARQL endpoint http://{host}:{actual}/query  (Ctrl-C stops)")
+        server.run(sockets=[sock])
+
+
+# --------------------------------------------------------------------------- a child server (tests, scripts)
+
+
+@dataclass
+class Server:
+    """A ``kg serve`` child process and where to reach it."""
+
+    process: subprocess.Popen
+    port: int
+    store_dir: Path | None
+    allow_update: bool
+    log_path: Path
+
+    @property
+    def url(self) -> str:
+        """The front page."""
+        return f"http://{HOST}:{self.port}/"
+
+    @property
+    def query_url(self) -> str:
+        """The SPARQL query endpoint."""
+        return f"http://{HOST}:{self.port}/query"
+
+    def log(self) -> str:
+        """What the server printed so far."""
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace").strip()
+        except OSError:
+            return ""
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the server (SIGTERM, then SIGKILL after ``timeout``)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log_path.unlink(missing_ok=True)
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def server_command(store_dir, port: int, *, graph_file=None, allow_update: bool = False, extra: tuple[str, ...] = ()) -> list[str]:
+    """The command line of a ``kg serve`` child."""
+    cmd = [sys.executable, "-m", "kg.cli", "serve", "--port", str(port)]
+    cmd += ["--graph", str(graph_file)] if graph_file is not None else ["--store", str(store_dir)]
+    if allow_update:
+        cmd.append("--allow-update")
+    return cmd + list(extra)
 
 
 def start_server(
@@ -109,65 +220,36 @@ def start_server(
     *,
     allow_update: bool = False,
     graph_file: str | os.PathLike | None = None,
-    timeout: float = 30.0,
+    timeout: float = 60.0,
+    extra: tuple[str, ...] = (),
 ) -> Server:
-    """Start the endpoint and wait until it answers a query; return the running ``Server``.
-
-    With ``graph_file`` the file is loaded into a scratch store that is removed
-    when the server stops (updates, if allowed, go to that copy only).
+    """Start ``kg serve`` as a child process and wait until it answers a query; return the running ``Server``.
 
     Raises:
-        StoreError: no store at ``store_dir``, the server is missing, or it exited
-            or did not answer within ``timeout`` seconds (its log is quoted).
+        StoreError: the child exited (its message is quoted) or did not answer within ``timeout`` seconds.
     """
-    scratch = None
-    if graph_file is not None:
-        format_for(graph_file)  # a clear error for an unknown suffix, before any work
-        scratch = tempfile.TemporaryDirectory(prefix="kg-serve-")
-        store_dir = Path(scratch.name) / "store"
-        _copy_file_to_store(graph_file, store_dir)
-    store_dir = Path(store_dir)
-    if not (store_dir / "CURRENT").exists():
-        if scratch:
-            scratch.cleanup()
-        raise StoreError(f"{store_dir}: no store here; run `kg build PATH... --store {store_dir}` first")
     port = port or free_port()
     log_fd, log_name = tempfile.mkstemp(prefix="kg-serve-", suffix=".log")
-    cmd = server_command(store_dir, port, allow_update)
+    cmd = server_command(store_dir, port, graph_file=graph_file, allow_update=allow_update, extra=extra)
     with os.fdopen(log_fd, "wb") as log:
         process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    server = Server(process, port, store_dir, allow_update, Path(log_name), scratch)
+    server = Server(process, port, Path(store_dir) if graph_file is None else None, allow_update, Path(log_name))
     deadline = time.monotonic() + timeout
     probe = server.query_url + "?" + urllib.parse.urlencode({"query": "ASK {}"})
     while True:
         if process.poll() is not None:
+            message = server.log() or "(no output)"
             server.stop()
-            raise StoreError(f"{store_dir}: the oxigraph server exited ({process.returncode}): {_tail(server.log_path)}")
-        try:
-            with urllib.request.urlopen(probe, timeout=2) as response:
-                if response.status == 200:
-                    return server
-        except (urllib.error.URLError, ConnectionError, OSError):
-            pass
+            raise StoreError(f"kg serve exited ({process.returncode}): {message[-600:]}")
+        if "kg serve (" in server.log():  # our child announced itself: the port is its own
+            try:
+                with urllib.request.urlopen(probe, timeout=5) as response:
+                    if response.status == 200:
+                        return server
+            except (urllib.error.URLError, ConnectionError, OSError):
+                pass
         if time.monotonic() > deadline:
+            message = server.log() or "(no output)"
             server.stop()
-            raise StoreError(f"{store_dir}: the oxigraph server did not answer on port {port} in {timeout:.0f} s: {_tail(server.log_path)}")
+            raise StoreError(f"kg serve did not answer on port {port} in {timeout:.0f} s: {message[-600:]}")
         time.sleep(0.1)
-
-
-def _copy_file_to_store(graph_file: str | os.PathLike, store_dir: Path) -> None:
-    import pyoxigraph as ox
-
-    memory = load_graph_file(graph_file)
-    disk = ox.Store(str(store_dir))
-    disk.bulk_extend(memory.quads_for_pattern(None, None, None, None))
-    disk.flush()
-    del disk  # release the lock before the server opens the directory
-
-
-def _tail(path: Path, limit: int = 600) -> str:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace").strip()
-    except OSError:
-        return "(no log)"
-    return text[-limit:] or "(no output)"

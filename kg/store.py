@@ -40,6 +40,9 @@ from kg.graphio import to_rdflib as graphio_to_rdflib
 from kg.ontology import KGO, KGR, LINKS_GRAPH
 
 DEFAULT_STORE = Path("output/store")
+# Held (flock) by `kg serve` for as long as it serves the store; writers refuse a served store.
+# The kernel drops the lock when the server dies, even by kill -9, so it never goes stale.
+SERVE_LOCK = "kg-serve.lock"
 
 _ARTICLE_PREFIX = str(KGR) + "article/"
 _CONTENT_HASH = ox.NamedNode(str(KGO.contentHash))
@@ -95,17 +98,19 @@ class UpdateReport:
 
 
 def open_store(path: str | os.PathLike = DEFAULT_STORE, *, read_only: bool = False, wait: float = 10.0,
-               create: bool = True) -> ox.Store:
+               create: bool = True, serving: bool = False) -> ox.Store:
     """Open (or create) the on-disk store at ``path``; with ``create=False`` it must exist.
 
     ``read_only=True`` opens an existing store without taking the write lock,
     so queries can run while ``kg serve`` reads the same store; the store must exist.
+    Opening for writing refuses a store that ``kg serve`` is serving (it holds
+    ``SERVE_LOCK``; ``serving=True`` is the server itself opening it for updates).
     A store another process is writing is retried for ``wait`` seconds (writes are
     short transactions), then reported.
 
     Raises:
         StoreError: the path is not a store, does not exist (read-only), or is
-            locked by another process writing it.
+            locked by another process writing it, or served by ``kg serve``.
     """
     path = Path(path)
     if path.exists() and not path.is_dir():
@@ -119,6 +124,8 @@ def open_store(path: str | os.PathLike = DEFAULT_STORE, *, read_only: bool = Fal
             raise StoreError(f"{path}: cannot open the store read-only: {e}") from e
     if not create and not (path / "CURRENT").exists():
         raise StoreError(f"{path}: no store here; run `kg build PATH... --store {path}` first")
+    if not serving:
+        _refuse_if_served(path)
     if path.is_dir() and any(path.iterdir()) and not (path / "CURRENT").exists():
         raise StoreError(f"{path}: directory exists but is not an Oxigraph store; choose another --store")
     deadline = time.monotonic() + wait
@@ -133,6 +140,77 @@ def open_store(path: str | os.PathLike = DEFAULT_STORE, *, read_only: bool = Fal
                 continue
             hint = " (another kg build, remove or serve --allow-update is using it)" if locked else ""
             raise StoreError(f"{path}: cannot open the store{hint}: {e}") from e
+
+
+class ServeLock:
+    """The lock ``kg serve`` holds on a store directory while it serves it (see ``hold_serve_lock``)."""
+
+    def __init__(self, path: Path, fd: int):
+        self.path, self._fd = path, fd
+
+    def release(self) -> None:
+        """Let writers in again."""
+        if self._fd is not None:
+            os.close(self._fd)  # closing the descriptor drops the flock
+            self._fd = None
+
+    def __enter__(self) -> ServeLock:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+def hold_serve_lock(path: str | os.PathLike) -> ServeLock:
+    """Take the serve lock of the store at ``path`` and write this process's id into it.
+
+    Raises:
+        StoreError: another ``kg serve`` holds it.
+    """
+    import fcntl
+
+    lock_path = Path(path) / SERVE_LOCK
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        holder = _lock_holder(fd)
+        os.close(fd)
+        raise StoreError(f"{path}: another kg serve{holder} is already serving this store") from None
+    os.ftruncate(fd, 0)
+    os.write(fd, f"{os.getpid()}\n".encode())
+    return ServeLock(lock_path, fd)
+
+
+def _lock_holder(fd: int) -> str:
+    try:
+        pid = os.pread(fd, 32, 0).decode().strip()
+    except OSError:
+        return ""
+    return f" (pid {pid})" if pid.isdigit() else ""
+
+
+def _refuse_if_served(path: Path) -> None:
+    """Raise StoreError when a ``kg serve`` holds the serve lock of ``path``."""
+    lock_path = path / SERVE_LOCK
+    if not lock_path.exists():
+        return
+    import fcntl
+
+    try:
+        fd = os.open(lock_path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            raise StoreError(
+                f"{path}: kg serve{_lock_holder(fd)} is serving this store; stop it before writing to it "
+                "(kg build, kg remove), or write another --store"
+            ) from None
+    finally:
+        os.close(fd)
 
 
 def open_source(source: str | os.PathLike | None = None) -> ox.Store:
