@@ -216,9 +216,6 @@ def _status(e: QueryError, status: int) -> QueryError:
 
 
 async def _body(request) -> bytes:
-    length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > MAX_BODY:
-        raise _status(QueryError(f"the request body is larger than {MAX_BODY} bytes"), 413)
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)

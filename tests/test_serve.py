@@ -1,4 +1,4 @@
-"""kg serve: the Oxigraph SPARQL 1.1 Protocol endpoint over the store, queried with urllib."""
+"""kg serve: the SPARQL 1.1 Protocol endpoint over the store (a kg serve child process), queried with urllib."""
 from __future__ import annotations
 
 import json
@@ -84,3 +84,19 @@ def test_serve_graph_file(tmp_path, store_dir):
 def test_serve_without_store_names_the_directory(tmp_path):
     with pytest.raises(StoreError, match="no store here"):
         start_server(tmp_path / "nothing")
+
+
+def test_serve_allow_update_applies_updates_and_queries_see_them(tmp_path):
+    store = open_store(tmp_path / "store")
+    update_articles(store, [_article()])
+    del store
+    with start_server(tmp_path / "store", allow_update=True) as server:
+        data = urllib.parse.urlencode({"update": 'INSERT DATA { <https://w3id.org/kg-news/id/x> '
+                                                 '<http://www.w3.org/2000/01/rdf-schema#label> "新标签"@zh }'}).encode()
+        request = urllib.request.Request(server.query_url.replace("/query", "/update"), data=data,
+                                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 204
+        for _ in range(3):  # every worker, old or fresh, sees the update
+            labels = [b["label"]["value"] for b in sparql(server.query_url, LABELS)["results"]["bindings"]]
+            assert labels == ["大兴区总工会", "新标签", "郭金江"]
