@@ -60,17 +60,35 @@ def pos_tokenizer():
     no tag; each process keeps its own bounded cache.
     """
     import jieba.posseg
+    from jieba.posseg import pair
+
+    from kg.hmm import make_viterbi
 
     class CachedPOSTokenizer(jieba.posseg.POSTokenizer):
         # overrides the name-mangled private jieba.posseg.POSTokenizer.__cut (jieba 0.42)
         def _POSTokenizer__cut(self, sentence):
             return iter(_hmm(sentence))
 
-    hmm = jieba.posseg.POSTokenizer._POSTokenizer__cut
+    viterbi = make_viterbi(jieba.posseg.start_P, jieba.posseg.trans_P, jieba.posseg.emit_P,
+                           jieba.posseg.char_state_tab_P)
     tokenizer = CachedPOSTokenizer(jieba_tokenizer())
 
     @lru_cache(maxsize=HMM_CACHE_SIZE)
     def _hmm(sentence: str) -> tuple:
-        return tuple(hmm(tokenizer, sentence))
+        # jieba.posseg.POSTokenizer.__cut with kg.hmm's Viterbi: B..E spans are words, S single characters
+        _, states = viterbi(sentence)
+        words, begin, nexti = [], 0, 0
+        for i, (position, flag) in enumerate(states):
+            if position == "B":
+                begin = i
+            elif position == "E":
+                words.append(pair(sentence[begin:i + 1], flag))
+                nexti = i + 1
+            elif position == "S":
+                words.append(pair(sentence[i], flag))
+                nexti = i + 1
+        if nexti < len(sentence):
+            words.append(pair(sentence[nexti:], states[nexti][1]))
+        return tuple(words)
 
     return tokenizer
