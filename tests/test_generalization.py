@@ -156,6 +156,10 @@ ORG_ROWS = [
     ("有限公司为困难职工送去慰问金。", set()),
     known_bug("高远物流有限公司为困难群众送去慰问品。", {"高远物流有限公司"},
               reason="organizations ['物流有限公司']"),
+    # a "verb" the tagger guessed for a word it does not know is part of the name; a conjunction after an amount is not
+    ("桐花镇工会先后向临江联达化纤有限公司、临江梦翔针织有限公司的一线职工送去清凉。",
+     {"桐花镇工会", "临江联达化纤有限公司", "临江梦翔针织有限公司"}),
+    ("由东湖慈善基金会提供的10万元和铭仕集团提供的5万元爱心款发放给困难群众。", {"东湖慈善基金会", "铭仕集团"}),
     # a date before an abbreviated body is not part of it
     ("大兴区召开会议。9月22日区总工会为困难职工送去慰问金。", {"大兴区总工会"}),
     ("临江县召开会议。1月5日县总工会为困难职工送去慰问金。", {"临江县总工会"}),

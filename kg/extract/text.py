@@ -133,6 +133,13 @@ class Tokens:
         return i == 0 or self.at(i) is None or self.at(i).start == i
 
 
+def known_word(word: str) -> bool:
+    """True when ``word`` is in jieba's dictionary (its tag is the dictionary's, not the HMM's guess)."""
+    from kg.tokenizer import jieba_tokenizer
+
+    return bool(jieba_tokenizer().FREQ.get(word))
+
+
 def name_start(s: str, tokens: Tokens, pos: int, floor: int, max_len: int, allow_dot: bool = False) -> int:
     """Walk left from ``pos`` over the characters of a name; return where the name starts.
 
@@ -164,14 +171,17 @@ def name_start(s: str, tokens: Tokens, pos: int, floor: int, max_len: int, allow
         if tok is not None and tok.word not in name_ok:
             if tok.word in breaks or tok.pos in stop_pos:
                 break
-            if tok.pos == "v" and len(tok.word) >= 2 and tok.word not in words("name_verbs"):
-                break  # 贯彻落实|北京市…总工会: a verb of the sentence (one-character "verbs" are often mis-tagged names)
+            if tok.pos == "v" and len(tok.word) >= 2 and tok.word not in words("name_verbs") and known_word(tok.word):
+                # 贯彻落实|北京市…总工会: a verb of the sentence; one-character "verbs" are often mis-tagged names,
+                # and a "verb" jieba guessed for a word it does not know is usually part of a name (长乐|联达|化纤…)
+                break
             if tok.pos == "m" and (tok.word[-1] in words("quantity_end_char") or fold(tok.word).isdigit()):
                 break  # 十多个|乡镇, 50名|大学: a count ends the name
         glued = tokens.starting_at(j - 1) if ch in singles else None
         if glued is not None:
             # a break character standing alone, or glued by the tagger to a name (由海亮, 9月22日区)
-            after_digit = j >= 2 and fold(s[j - 2]).isdigit()
+            before = tokens.ending_at(j - 1)
+            after_digit = j >= 2 and fold(s[j - 2]).isdigit() or before is not None and before.pos == "m"
             if len(glued.word) == 1 or glued.pos in ("nr", "ns", "nz", "nt") and (ch in strong or after_digit):
                 break
         j -= 1
