@@ -298,6 +298,12 @@ GROUP_EVENT_ROWS = [
     # a bare 老人 after 为 is the beneficiary, also after an organization
     ("东湖镇总工会为老人送去月饼。", [[("老人", None)]]),
     ("西山村村委会为老人送去月饼。", [[("老人", None)]]),
+    # a bare head noun after the groups it names again is no group of its own
+    ("东湖镇总工会为空巢老人、独居老人送去月饼，为老人们送去新年祝福。", [[("空巢老人", None), ("独居老人", None)]]),
+    # the visitors (慰问组人员) are no beneficiaries
+    ("临江县总工会慰问组每到一户，慰问组人员都与劳模亲切交谈，送去慰问金。", [[("劳动模范", None)]]),
+    # a villager group (X村Y组) is part of the address, not of the group's name
+    ("慰问组慰问了柳树村沙河组残疾人吴大田等5户困难群众。", [[("残疾人", None), ("困难群众", 5)]]),
     # how many residents the site has counts the group helped there, not a place's population
     ("东湖镇总工会来到西山敬老院看望孤寡老人，送去月饼。西山敬老院现有36位孤寡老人。", [[("孤寡老人", 36)]]),
     ("东湖镇总工会走访慰问了困难职工。全镇共有200名困难职工。", [[("困难职工", None)]]),
@@ -376,6 +382,8 @@ def test_money_in_kind(text, expected):
 
 # ================================================================== 5. places
 PLACE_ROWS = [
+    # a county's name between a village and 组 is a villager group; a suffix inside a village's name is no body
+    ("临江县总工会看望了瓦厂村沙河组残疾人吴大田。", {"临江县": None, "瓦厂村": "临江县"}),
     # below the county, by suffix, with the parent from adjacency
     ("临江县总工会来到东湖镇西山村看望困难职工。", {"临江县": None, "东湖镇": "临江县", "西山村": "东湖镇"}),
     ("临江县东湖镇西山村党支部为老党员送去慰问金。", {"临江县": None, "东湖镇": "临江县", "西山村": "东湖镇"}),
@@ -443,6 +451,9 @@ def _fields(ev):
 
 EVENT_ROWS = [
     # (article, a piece of the event's sentence, expected fields)
+    # people named before 等 + a group are members of the group, not the visitors
+    ("桐花街道红星社区郝春燕等网格员来到吴锦娣等空巢老人家中，送去水饺。", "吴锦娣",
+     {"agents": ["郝春燕"], "groups": [("空巢老人", None)]}),
     # a delegation (慰问组) goes on with the actors before it; a named 代表 of a group is one of the helped
     ("1月5日，临江县总工会慰问组来到东湖镇。慰问组为困难劳模代表李红梅发放慰问金2000元。", "李红梅",
      {"agents": [], "organizers": ["临江县总工会"], "groups": [("劳动模范", None)], "money": [Decimal(2000)]}),

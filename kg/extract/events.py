@@ -294,7 +294,10 @@ def _shares(groups, sm: SentenceMentions, res: Resolution) -> list[Share]:
                    if x.group == g.name else x for x in out]
             continue
         out.append(Share(g.name, g.count, g.approximate))
-    return out
+    heads = lexicon.group_heads()
+    # 为空巢老人、独居老人…为老人们送去: a bare head noun names again the groups of the clause that end in it
+    return [x for x in out if not (x.group in heads and x.count is None
+                                   and any(y.group != x.group and y.group.endswith(x.group) for y in out))]
 
 
 def _actors(sm: SentenceMentions, res: Resolution, a: int, b: int, trig: list[int], main: list | None = None):
@@ -348,8 +351,9 @@ def _actors(sm: SentenceMentions, res: Resolution, a: int, b: int, trig: list[in
     for p in sm.persons:
         if not (a <= p.start < b) or res.person_role.get(p.text) in ("beneficiary", "author") or p.role == "beneficiary":
             continue
-        if p.start in named_after_group:
-            continue  # 归侨宋文清, 特困退休人员于光明: one of the people helped
+        if p.start in named_after_group or any(0 <= g.start - p.end <= 30 and lexicon.pattern("member_before_group").match(
+                s[p.end - off:g.start - off]) for g in sm.groups):
+            continue  # 归侨宋文清, 特困退休人员于光明, 吴锦娣等空巢老人: one of the people helped
         i = p.start - off
         if _in_prep_phrase(tokens, s, _lead(s, i, a - off), i):
             continue

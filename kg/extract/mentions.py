@@ -55,7 +55,8 @@ def _sentence(sent, tokens: Tokens, known: set[str], meta: Metadata) -> Sentence
     s, off = sent.text, sent.start
     named = [(m.start(), m.end()) for nm in known for m in re.finditer(re.escape(nm), s)]
     places = find_places(s, tokens, off, blocked=named)
-    orgs = find_orgs(s, tokens, off, places, blocked=named)
+    orgs = [o for o in find_orgs(s, tokens, off, places, blocked=named)
+            if not any(p.start <= o.start and o.end < p.end for p in places)]  # 瓦厂|村: a village, no factory
     titles = find_titles(s, off, orgs)
     chains = find_chains(s, tokens, off, titles, orgs)
     persons = [p for c in chains for p in c.persons]

@@ -34,8 +34,14 @@ def find_places(s: str, tokens: Tokens, offset: int, blocked=()) -> list[PlaceMe
     out = _gazetteer_places(s, tokens, taken) + _county_places(s, tokens, taken)
     out += _unit_places(s, tokens, taken)  # before names without a suffix: 西陵寺镇 holds no 西陵(区)
     out += _bare_city_places(s, tokens, taken) + _foreign_places(s, tokens, taken)
+    out = [p for p in out if not _villager_group(s, p.start, p.end)]
     return sorted((PlaceMention("place", offset + p.start, offset + p.end, p.text, p.name, p.level, p.gazetteer)
                    for p in out), key=lambda p: p.start)
+
+
+def _villager_group(s: str, a: int, b: int) -> bool:
+    """瓦厂村|沙河|组: a name between a village and 组/队 is a villager group of the village, not the city 沙河."""
+    return a > 0 and s[a - 1] in lexicon.words("village_end_char") and s[b:b + 1] in lexicon.words("villager_group_char")
 
 
 def _free(taken, a: int, b: int) -> bool:
