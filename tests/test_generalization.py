@@ -451,6 +451,12 @@ def _fields(ev):
 
 EVENT_ROWS = [
     # (article, a piece of the event's sentence, expected fields)
+    # a home visited (走访慰问了X敬老院) is the site, and with no group named the visit is for its residents
+    ("春节前夕，临江县总工会走访慰问困难职工。县领导郝春明、李建国走访慰问了东湖镇敬老院。", "李建国",
+     {"agents": ["郝春明", "李建国"], "site": "东湖镇敬老院", "groups": [("敬老院老人", None)]}),
+    # the body that employs the person visited is no site
+    ("春节前夕，临江县总工会走访慰问困难职工。县总工会慰问组走访慰问了临江联达化纤有限公司职工吴小田。", "吴小田",
+     {"site": None}),
     # people named before 等 + a group are members of the group, not the visitors
     ("桐花街道红星社区郝春燕等网格员来到吴锦娣等空巢老人家中，送去水饺。", "吴锦娣",
      {"agents": ["郝春燕"], "groups": [("空巢老人", None)]}),

@@ -325,7 +325,8 @@ def _actors(sm: SentenceMentions, res: Resolution, a: int, b: int, trig: list[in
                 organizers.append(canon)
             continue
         if _prep_before(tokens, s, i, "site_prep"):
-            if _site_like(canon, kind) and site is None and not _place_follows(sm, o) and not _in_accompany(s, i):
+            if _site_like(canon, kind) and site is None and not _place_follows(sm, o) and not _in_accompany(s, i) \
+                    and not _employer(sm, o):
                 site = canon
             last_site_end = o.end - off
             continue
@@ -437,6 +438,12 @@ def _site_like(name: str, kind: str) -> bool:
     return True
 
 
+def _employer(sm: SentenceMentions, o) -> bool:
+    """慰问了X公司职工张三: the body names where the people visited work; the visit went to them, not to it."""
+    s, end = sm.sentence.text, o.end - sm.sentence.start
+    return any(s.startswith(h, end) for h in lexicon.group_heads()) or any(p.start == o.end for p in sm.persons)
+
+
 def _in_accompany(s: str, i: int) -> bool:
     return _in_pattern(s, i, "accompany")
 
@@ -543,6 +550,7 @@ def _event(c: Clause, sm: SentenceMentions, frame: Frame, res: Resolution, main:
         c = replace(c, site=None)
     same_paragraph = frame.place_paragraph == sm.sentence.paragraph
     site = c.site or (frame.site if inherited and same_paragraph and not c.places else None)
+    shares = _residents(shares, site, own and c.verbal)
     carried = frame.date if (frame.date_paragraph == sm.sentence.paragraph or not frame.date_used) else None
     date = _date(c.dates[0], year) if c.dates else carried
     frame.date_used = True
@@ -561,6 +569,14 @@ def _event(c: Clause, sm: SentenceMentions, frame: Frame, res: Resolution, main:
     return EventRecord(tuple(c.classes), ev, tuple(agents), tuple(organizers), place, site, tuple(shares),
                        tuple(c.money), tuple(c.goods), date, "planned" if c.planned else None, c.summary,
                        0.6 if inherited else 0.75 if text else 0.7), source if not site else "clause"
+
+
+def _residents(shares: list, site: str | None, visit: bool) -> list:
+    """A visit to a home for the elderly that names no group is for its residents (敬老院老人)."""
+    home = next((w for w in lexicon.words("elderly_homes") if site and site.endswith(w)), None)
+    if home is None:
+        return shares
+    return [Share(home + "老人", None, False)] if visit and not shares else shares
 
 
 def _new_subject(frame: Frame, agents, organizers) -> None:
