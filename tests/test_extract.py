@@ -294,6 +294,12 @@ POST_ROWS = [
     # several names after one title
     ("区总工会副主席王海涛、刘建华走访慰问了困难职工。",
               {("王海涛", "副主席", "大兴区总工会"), ("刘建华", "副主席", "大兴区总工会")}),
+    # a head's title that shares the last character of its department (宣传部长 = 宣传部 + 部长), the department
+    # of the party committee before it, and a bare 总工会 in the chain is the county's
+    ("临江县委常委、组织部长张大山来到东湖镇看望困难党员。",
+     {("张大山", "常委", "临江县委"), ("张大山", "部长", "临江县委组织部")}),
+    ("临江县委常委、宣传部长、总工会主席郝春燕带队看望一线职工。",
+     {("郝春燕", "常委", "临江县委"), ("郝春燕", "部长", "临江县委宣传部"), ("郝春燕", "主席", "临江县总工会")}),
     # a party committee has no 主任: the post is at the street's office the article names
     ("东湖街道办事处开展慰问活动。街道党工委书记张建国和副书记、主任李红梅看望了困难群众。",
               {("张建国", "书记", "东湖街道党工委"), ("李红梅", "副书记", "东湖街道党工委"),

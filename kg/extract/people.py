@@ -28,10 +28,11 @@ def find_titles(s: str, offset: int, orgs=()) -> list[TitleMention]:
     """Return titles and role words of ``s`` that are not inside an organization's name."""
     roles = lexicon.roles()
     local = [(o.start - offset, o.end - offset) for o in orgs]
+    merged = lexicon.words("merged_head_titles")
     out = []
     for a, b, w in longest_matches(_title_matcher(), s):
-        if any(x < b and a < y for x, y in local):
-            continue
+        if any(x < b and a < y for x, y in local) and not (w in merged and any(y == a + 1 for _, y in local)):
+            continue  # (宣传部长 = 宣传部 + 部长: the head's title shares the body's last character)
         out.append(TitleMention("title", offset + a, offset + b, w, w in roles))
     return out
 
@@ -146,6 +147,9 @@ def find_chains(s: str, tokens: Tokens, offset: int, titles: list[TitleMention],
     local = [(t.start - offset, t.end - offset, t) for t in titles]
     title_at = {a: t for a, _, t in local}
     org_end = {o.end - offset: o for o in orgs}
+    for o in orgs:  # 宣传部|长: a title that shares the body's last character follows the body
+        if o.end - offset - 1 in title_at and title_at[o.end - offset - 1].text in lexicon.words("merged_head_titles"):
+            org_end[o.end - offset - 1] = o
     chains: list[Chain] = []
     taken: list[tuple[int, int]] = []
     prev: Chain | None = None
@@ -217,7 +221,7 @@ def _walk_back(s: str, a: int, t: TitleMention, local, org_end) -> list[tuple[in
     while True:
         o = org_end.get(k)
         if o is not None:
-            k -= o.end - o.start
+            k -= o.end - o.start - (o.end - o.start > 1 and s[k:k + 2] in lexicon.words("merged_head_titles"))
         prev = [(x, tt) for x, y, tt in local if y == k - 1] if k > 0 and s[k - 1] in "、，," else []
         if not prev:
             break
@@ -238,6 +242,19 @@ def _before_name(s: str, tokens: Tokens, i: int, strict: bool = False) -> bool:
     if prev.word in lexicon.words("name_before") or prev.word in lexicon.titles() or prev.word in lexicon.words("person_kind"):
         return True
     return not strict and prev.pos[:1] in ("v", "p", "c")
+
+
+@lru_cache(maxsize=1)
+def _activity_re():
+    import re
+
+    triggers = lexicon.alternation(lexicon.triggers())
+    return re.compile(f"(?:{triggers})+{lexicon.pattern('nominal_after_trigger').pattern}")
+
+
+def _modifies_activity(rest: str) -> bool:
+    """True when the text after a candidate name is an activity's name (慰问活动, 帮扶工作)."""
+    return bool(_activity_re().match(rest))
 
 
 def find_untitled(s: str, tokens: Tokens, offset: int, taken=()) -> list[PersonMention]:
@@ -285,6 +302,8 @@ def find_untitled(s: str, tokens: Tokens, offset: int, taken=()) -> list[PersonM
             continue  # 11张表格: a count, not a surname
         if s[tok.start - 1:tok.start] in "·•" or s[tok.start + len(nm):tok.start + len(nm) + 1] in ("·", "•"):
             continue  # part of a transliterated name (…·金克尔): its bounds are not a Chinese name's
+        if _modifies_activity(rest):
+            continue  # “情暖重阳”敬老|慰问活动: a word before a named activity is its kind, not a person
         if is_place_name(nm) or lexicon.pattern("name_in_place_list").match(rest):
             continue  # 盘锦, 马拉维: tagged as a name, known as a place; 赵集等乡镇: one of a list of places
         two = len(nm) - _surname_len(nm) == 1

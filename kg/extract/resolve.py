@@ -354,7 +354,7 @@ def _org_name(o: OrgMention, s: str, off: int, sm, res: Resolution, ctx: Context
     name = o.text
     local = o.start - off
     bare = lexicon.words("bare_units")
-    if name in bare or name in ("两委",):
+    if name in bare or name in ("两委",) or name in lexicon.words("party_departments"):
         return _bare_unit(o, name, s, local, sm, res, ctx, prev)
     titled = any(s.startswith(t, o.end - sm.sentence.start) for t in lexicon.titles())
     if name in lexicon.words("generic_orgs") and titled:  # 工作队队长王某: the 工作队 named before
@@ -383,12 +383,19 @@ def _bare_unit(o, name, s, local, sm, res: Resolution, ctx: Context, prev):
         gap = s[p_o.end - sm.sentence.start:local]
         if gap in ("、", "", "和", "及") or re.fullmatch(lexicon.pattern("post_gap").pattern, gap):
             owner = p_canon
+            if name in lexicon.words("party_departments"):
+                if org_kind(owner) != "party":
+                    return None, None, None
+                return owner + name, res.entities[("org", owner)].place if ("org", owner) in res.entities else None, "owner"
             if name in lexicon.words("sibling_units") and org_kind(owner) in ("party", "government"):
                 base = _strip_unit(owner)  # 西陵寺镇党委、政府 -> 西陵寺镇人民政府
                 if base:
                     return _government(base + name), res.entities.get(("org", owner)).place if res.entities.get(("org", owner)) else None, "sibling"
             base = _strip_unit(owner) or owner
             owner_place = res.entities[("org", owner)].place if ("org", owner) in res.entities else None
+            if owner_place is None and name in ("工会", "总工会"):  # 临江县委宣传部 -> 临江县, also off the gazetteer
+                m = lexicon.pattern("place_of_committee").match(owner)
+                owner_place = m.group(1) if m else None
             if name in ("工会", "总工会") and org_kind(owner) in ("legislature", "government", "party", "cppcc") and owner_place:
                 return owner_place + "总工会", owner_place, "owner"  # 区人大常委会副主任、工会主席: the district's union
             if org_kind(owner) in ("enterprise", "association", "other", "union", "medical") and name != "政府":
