@@ -459,6 +459,12 @@ EVENT_ROWS = [
     # the body that employs the person visited is no site
     ("春节前夕，临江县总工会走访慰问困难职工。县总工会慰问组走访慰问了临江联达化纤有限公司职工吴小田。", "吴小田",
      {"site": None}),
+    # a person marked as one of the helped (N岁的…, …老婆婆从…手中接过) is no agent
+    ("春节前夕，东湖社区互助协会走访慰问老人。97岁的吴玉兰老婆婆从东湖社区互助协会负责人手中接过1000元慰问金。", "吴玉兰",
+     {"agents": []}),
+    # a speaker telling what was already given reports the gift
+    ("东湖社区党总支书记郝春明说：“两家企业捐赠的15万元善款，我们已在第一时间发放给社区600多位老人。”", "600多位",
+     {"groups": [("老人", 600)]}),
     # people named before 等 + a group are members of the group, not the visitors
     ("桐花街道红星社区郝春燕等网格员来到吴锦娣等空巢老人家中，送去水饺。", "吴锦娣",
      {"agents": ["郝春燕"], "groups": [("空巢老人", None)]}),

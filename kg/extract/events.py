@@ -256,6 +256,8 @@ def _speech(s: str) -> list[tuple[int, int]]:
     """Spans of quoted speech (“……” longer than a name or a slogan): what people say is no event."""
     out = []
     for m in re.finditer(r"[“\"]([^”\"]{12,})[”\"]?", s):
+        if lexicon.pattern("reported_in_speech").search(m.group(1)):
+            continue  # “…我们已在第一时间发放给600多位老人”: a speaker telling what was done reports it
         out.append((m.start(), m.end()))
     return out
 
@@ -352,6 +354,9 @@ def _actors(sm: SentenceMentions, res: Resolution, a: int, b: int, trig: list[in
     for p in sm.persons:
         if not (a <= p.start < b) or res.person_role.get(p.text) in ("beneficiary", "author") or p.role == "beneficiary":
             continue
+        if lexicon.pattern("helped_person_before").search(s, max(0, p.start - off - 8), p.start - off) \
+                or lexicon.pattern("helped_person_after").match(s[p.end - off:]):
+            continue  # 97岁的陈某老婆婆从协会负责人手中接过慰问金: the person helped
         if p.start in named_after_group or any(0 <= g.start - p.end <= 30 and lexicon.pattern("member_before_group").match(
                 s[p.end - off:g.start - off]) for g in sm.groups):
             continue  # 归侨宋文清, 特困退休人员于光明, 吴锦娣等空巢老人: one of the people helped
