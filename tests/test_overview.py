@@ -22,7 +22,7 @@ from rdflib.namespace import RDF, RDFS
 
 from kg.model import Document
 from kg.ontology import KGO, KGR
-from kg.overview import entity_href, yuan
+from kg.overview import BAR_WIDTH, entity_href, yuan
 from kg.pipeline import process_document
 from kg.query import format_result, list_queries, run_query, with_projection
 from kg.store import open_store, update_articles
@@ -350,7 +350,7 @@ def test_bars_scale_to_the_largest_value(invented):
     client, _ = invented
     organizer = svgs(get(client, "/overview").text)["organizer"]
     widths = [float(r.get("width")) for r in organizer.iter(SVG + "rect")]
-    assert widths[0] == 420.0 and abs(widths[1] - 420.0 * 10000 / 38000) < 0.1
+    assert widths[0] == BAR_WIDTH and abs(widths[1] - BAR_WIDTH * 10000 / 38000) < 0.1
 
 
 def test_a_month_bar_opens_the_events_of_that_month(invented):
