@@ -20,7 +20,9 @@ every query string reaches the page escaped, SVG text included.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
+import re
 import urllib.parse
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -196,12 +198,11 @@ def named_query(name: str) -> NamedQuery:
     Raises:
         QueryError: no named query of that name (the message lists them).
     """
-    import re
-
     if not re.fullmatch(r"[A-Za-z0-9_\-]+", name):
-        names = ", ".join(q.name for q in list_queries())
+        names = ", ".join(q.name for q in catalog())
         raise QueryError(f"no named query {name!r}; named queries: {names}")
-    return resolve_query(name, QUERIES_DIR)
+    # messages name the query, not the server's file path
+    return dataclasses.replace(resolve_query(name, QUERIES_DIR), origin=name)
 
 
 def _query_of(req: Request) -> NamedQuery:
@@ -227,13 +228,12 @@ async def sparql_page(request):
     from kg.web import error_status, run_in_pool
 
     site = request.app.state.site
-    context = {"catalog": catalog(), "req": Request(), "query_text": "", "selected": None, "form": [],
-               "table": None, "error": None, "download": None, "max_rows": MAX_TABLE_ROWS}
+    context = {"catalog": catalog(), "query_text": "", "selected": None, "form": [], "table": None,
+               "error": None, "download": None}
     try:
         req = parse_request(request.query_params)
     except QueryError as e:
         return render("sparql.html", 400, **{**context, "error": str(e)})
-    context["req"] = req
     context["query_text"] = req.text
     try:
         query = _query_of(req) if (req.name or req.run) else None

@@ -267,6 +267,7 @@ def test_wrong_parameters_show_what_is_wrong(example, params, message):
     r = get(client, "/sparql", **params)
     assert r.status_code == 400, r.text
     assert message in r.text
+    assert ".rq" not in r.text.split('class="error"')[1]  # names the query, not the server's files
 
 
 def test_the_sparql_page_only_reads(example):
