@@ -362,13 +362,44 @@ def make_chart(key: str, title: str, query: str, items: list[tuple], *, empty: s
     return Chart(key, title, query, source, bars, TOP * 2 + ROW_HEIGHT * max(len(bars), 1), empty)
 
 
+class ChartCache:
+    """The rows of the chart queries, kept until the store changes (an update recycles the pool's workers).
+
+    The overview's queries read the whole store (about 1 s together at 1M triples); their answers
+    are the same until an update, so each is computed once per pool generation.
+    """
+
+    def __init__(self, max_entries: int = 256):
+        self.generation = -1
+        self.max_entries = max_entries
+        self.entries: dict[tuple, list[dict[str, str]]] = {}
+
+    def get(self, generation: int, key: tuple):
+        if generation != self.generation:
+            self.generation, self.entries = generation, {}
+        return self.entries.get(key)
+
+    def put(self, generation: int, key: tuple, rows: list[dict[str, str]]) -> None:
+        if generation == self.generation:
+            if len(self.entries) >= self.max_entries:
+                self.entries.clear()
+            self.entries[key] = rows
+
+
 async def _rows(site, name: str, params: dict | None = None, project: tuple[str, ...] = ()) -> list[dict[str, str]]:
     from kg.web import run_in_pool
 
-    query = named_query(name)
-    if project:
-        query = with_projection(query, *project)
-    return result_rows(await run_in_pool(site, query, params or {}, "json"))
+    cache = site.page_cache.setdefault("overview", ChartCache())
+    key = (name, tuple(sorted((params or {}).items())), project)
+    generation = site.pool.generation
+    rows = cache.get(generation, key)
+    if rows is None:
+        query = named_query(name)
+        if project:
+            query = with_projection(query, *project)
+        rows = result_rows(await run_in_pool(site, query, params or {}, "json"))
+        cache.put(generation, key, rows)
+    return rows
 
 
 def _months_chart(rows) -> Chart:

@@ -55,6 +55,7 @@ class Site:
     allow_update: bool = False
     allowed_hosts: tuple[str, ...] | None = None  # None: any Host (tests)
     update_lock: threading.Lock = field(default_factory=threading.Lock)
+    page_cache: dict[str, Any] = field(default_factory=dict)  # what pages keep between requests, by page
 
 
 # --------------------------------------------------------------------------- negotiation

@@ -430,6 +430,31 @@ def test_with_projection_keeps_the_named_query_numbers(example):
     assert all(row[0] is not None and row[0].value.startswith(str(KGR["org/"])) for row in projected.rows)
 
 
+def test_the_overview_sees_an_update(tmp_path):
+    from starlette.testclient import TestClient
+
+    from kg.sandbox import QueryPool
+    from kg.web import Site, create_app
+
+    path = tmp_path / "store"
+    store = open_store(path)
+    update_articles(store, [_hostile_graph()])
+    del store
+    pool = QueryPool(path, size=2, timeout=20.0)
+    try:
+        client = TestClient(create_app(Site(open_store(path, serving=True, create=False), pool, allow_update=True)))
+        assert [b[0] for b in bars(svgs(get(client, "/overview").text)["organizer"])] == [HOSTILE_ORG]
+        assert [b[0] for b in bars(svgs(get(client, "/overview").text)["organizer"])] == [HOSTILE_ORG]  # cached
+        event = "<https://w3id.org/kg-news/id/article/00000000000000bb/event/1>"
+        org = f"<{KGR['org/_/新工会']}>"
+        update = f'INSERT DATA {{ {event} kgo:organizer {org} . {org} rdfs:label "新工会"@zh }}'
+        r = client.post("/update", data={"update": update})
+        assert r.status_code == 204, r.text
+        assert sorted(b[0] for b in bars(svgs(get(client, "/overview").text)["organizer"])) == sorted([HOSTILE_ORG, "新工会"])
+    finally:
+        pool.close()
+
+
 # --------------------------------------------------------------------------- a real server
 
 
