@@ -190,6 +190,36 @@ def _is_file(path: Path) -> bool:
         return False
 
 
+def with_projection(query: NamedQuery, *variables: str) -> NamedQuery:
+    """Return ``query`` with ``variables`` added at the front of its outer SELECT's projection.
+
+    The overview charts use it to get the IRI behind each row of a named query that
+    shows labels only (``?org`` in money_by_organizer), so the numbers stay the named
+    query's own.
+
+    >>> q = with_projection(resolve_query("SELECT DISTINCT ?label WHERE { ?x rdfs:label ?label }"), "x")
+    >>> q.text, q.columns
+    ('SELECT DISTINCT ?x ?label WHERE { ?x rdfs:label ?label }', ('x',))
+
+    Raises:
+        QueryError: the query is not a SELECT, or a name is not a variable name.
+    """
+    keyword, toks = _first_keyword(query.text)
+    if keyword != "SELECT":
+        raise QueryError(f"{query.origin}: only a SELECT query takes extra columns")
+    for v in variables:
+        if not re.fullmatch(r"[A-Za-z_]\w*", v):
+            raise QueryError(f"{v!r} is not a SPARQL variable name")
+    at = toks[0][3]
+    if len(toks) > 1 and toks[1][1].upper() in ("DISTINCT", "REDUCED"):
+        at = toks[1][3]
+    if len(toks) > 1 and toks[1][1] == "*" or len(toks) > 2 and toks[2][1] == "*":
+        return query  # SELECT * projects every variable already
+    text = query.text[:at] + "".join(f" ?{v}" for v in variables) + query.text[at:]
+    return NamedQuery(query.name, text, query.origin, query.question, query.params,
+                      tuple(variables) + tuple(query.columns), query.notes)
+
+
 # --------------------------------------------------------------------------- lexing
 
 

@@ -292,6 +292,11 @@ class QueryPool:
         error = {"QueryTooLarge": QueryTooLarge}.get(message[1], QueryError)
         raise error(message[2])
 
+    @property
+    def generation(self) -> int:
+        """How many times the workers were recycled (after updates): results cached under another generation are stale."""
+        return self._generation
+
     def recycle(self) -> None:
         """Replace every worker (after an update, so the next queries see it); busy ones when they finish."""
         self._generation += 1

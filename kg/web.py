@@ -8,10 +8,11 @@ Routes:
   Turtle for graphs). Each query runs in a killable worker (kg.sandbox) with a
   time limit and a row limit.
 - ``/update`` SPARQL Update (only with ``--allow-update``; 403 otherwise).
+- ``/sparql`` (a query form and the named queries, results as a table) and
+  ``/overview`` (charts of money, people and places): kg.overview.
 
-Every response carries a Content-Security-Policy without inline scripts (the
-server has no HTML pages yet). Requests that change or read through POST from
-another site (``Sec-Fetch-Site: cross-site``/``same-site``, or an ``Origin``
+Every response carries a Content-Security-Policy without inline scripts or
+styles. Requests that change or read through POST from another site (``Sec-Fetch-Site: cross-site``/``same-site``, or an ``Origin``
 other than the server's own) are refused with 403: a web page elsewhere cannot
 drive the endpoint with a simple form. A ``Host`` header naming another host
 is refused too (DNS rebinding).
@@ -54,6 +55,7 @@ class Site:
     allow_update: bool = False
     allowed_hosts: tuple[str, ...] | None = None  # None: any Host (tests)
     update_lock: threading.Lock = field(default_factory=threading.Lock)
+    page_cache: dict[str, Any] = field(default_factory=dict)  # what pages keep between requests, by page
 
 
 # --------------------------------------------------------------------------- negotiation
@@ -145,9 +147,12 @@ def create_app(site: Site):
     from starlette.middleware import Middleware
     from starlette.routing import Route
 
+    from kg import overview
+
     routes = [
         Route("/query", _query_endpoint, methods=["GET", "POST"]),
         Route("/update", _update_endpoint, methods=["GET", "POST"]),
+        *overview.routes(),
     ]
     app = Starlette(routes=routes, middleware=[Middleware(Guard, allowed_hosts=site.allowed_hosts)],
                     exception_handlers={404: _not_found, 405: _method_not_allowed})
