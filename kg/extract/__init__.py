@@ -10,6 +10,7 @@ be extracted in any order, in any process:
 from __future__ import annotations
 
 from kg.extract.events import find_events
+from kg.extract.groups import group_rule
 from kg.extract.mentions import find_mentions
 from kg.extract.metadata import read_metadata
 from kg.extract.resolve import resolve
@@ -30,7 +31,7 @@ def extract(article: Article) -> Extraction:
     for sm in sentences:  # a group's surface forms, for the groups that are beneficiaries
         for g in sm.groups:
             if ("group", g.name) in res.entities:
-                res.entities[("group", g.name)].surfaces.add(g.text)
+                res.entities[("group", g.name)].surface(g.text, group_rule(g.text, g.name))
     entities = tuple(e.freeze() for _, e in sorted(res.entities.items()))
     return Extraction(article, entities, tuple(res.posts), events, meta.authors, meta.headline, meta.published,
                       meta.publisher, res.region)

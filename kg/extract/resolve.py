@@ -37,11 +37,21 @@ class EntityBuilder:
     parent: str | None = None
     why: set = field(default_factory=set)
     within: set = field(default_factory=set)
+    rules: dict = field(default_factory=dict)  # surface form -> the rules that gave it this name
+
+    def surface(self, text: str, rule: str) -> None:
+        """Record a surface form of this entity and the rule that resolved it here."""
+        if text and text != self.name:
+            self.surfaces.add(text)
+            self.rules.setdefault(text, set()).add(rule)
 
     def freeze(self) -> Entity:
-        return Entity(self.kind, self.name, tuple(sorted(self.surfaces - {self.name})), self.mentioned, self.level,
+        surfaces = tuple(sorted(self.surfaces - {self.name}))
+        fallback = self.why or {"normalized"}
+        rules = tuple((s, r) for s in surfaces for r in sorted(self.rules.get(s) or fallback))
+        return Entity(self.kind, self.name, surfaces, self.mentioned, self.level,
                       tuple(self.chain), self.org_kind, self.place, self.parent, tuple(sorted(self.why)),
-                      tuple(sorted(self.within)))
+                      tuple(sorted(self.within)), rules)
 
 
 @dataclass
@@ -73,7 +83,7 @@ class Resolution:
                 elif v is not None and getattr(ent, k) in (None, ()):
                     setattr(ent, k, v)
         if surface and surface != name:
-            ent.surfaces.add(surface)
+            ent.surface(surface, why or ("full name" if kind == "place" else "normalized"))
         if why:
             ent.why.add(why)
         return ent
@@ -345,7 +355,7 @@ def _orgs(sm: SentenceMentions, res: Resolution, ctx: Context) -> None:
             kind = "union"  # a body of a union: 总工会经审办, 总工会职工服务中心
         res.add("org", canon, o.text, why=why, org_kind=kind, place=place, parent=parent)
         if why == "sibling":
-            res.entities[("org", canon)].surfaces.add(canon.replace("人民政府", "政府"))
+            res.entities[("org", canon)].surface(canon.replace("人民政府", "政府"), "sibling")
         ctx.recent_orgs.append(canon)
         prev = (o, canon)
 
@@ -439,7 +449,8 @@ def _place_bodies_to_government(res: Resolution) -> None:
         if not gov:
             continue
         target = res.entities[("org", gov[0])]
-        target.surfaces |= res.entities[("org", place)].surfaces | {place}
+        for text in res.entities[("org", place)].surfaces | {place}:
+            target.surface(text, "place body")
         del res.entities[("org", place)]
         for key, v in list(res.org_of.items()):
             if v == place:
