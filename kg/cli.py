@@ -127,6 +127,32 @@ def query(
 
 
 @app.command()
+def explain(
+    name: str = typer.Argument(..., help="A name: an entity's label, an altLabel or a surface form as an article writes it."),
+    graph: Path | None = typer.Option(None, "--graph", help="Read this graph file instead of the store."),
+    store: Path = typer.Option(Path("output/store"), "--store", help="The store directory."),
+    as_json: bool = typer.Option(False, "--json", help="Print the explanation as JSON."),
+) -> None:
+    """Explain a name: the entities it resolves to, every surface form and article, and the rules that joined them."""
+    import json
+
+    from kg.explain import explain as explain_name
+    from kg.explain import format_explanation
+    from kg.graphio import read_graph
+    from kg.store import open_store
+
+    try:
+        opened = read_graph(graph) if graph is not None else open_store(store, read_only=True, create=False)
+        found = explain_name(name, opened)
+    except KGError as e:
+        fail(str(e))
+    if as_json:
+        typer.echo(json.dumps([e.as_dict() for e in found], ensure_ascii=False, indent=2))
+    else:
+        typer.echo(format_explanation(name, found))
+
+
+@app.command()
 def remove(
     selectors: list[str] = typer.Argument(..., help="Articles to drop: source path, doc id (file stem or JSONL id) or article IRI."),
     store: Path = typer.Option(Path("output/store"), "--store", help="The store directory."),
