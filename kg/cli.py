@@ -36,13 +36,14 @@ def build(
     strict: bool = typer.Option(False, "--strict", help="Any unreadable input is fatal, before anything is written."),
     store: Path = typer.Option(Path("output/store"), "--store", help="SPARQL store directory updated in the same run (one named graph per article)."),
     no_store: bool = typer.Option(False, "--no-store", help="Only write FILE; leave the store alone."),
+    aliases: Path | None = typer.Option(None, "--aliases", help="Alias table (TSV: surface, canonical or !, type, optional region), applied after the built-in rules."),
 ) -> None:
     """Extract a knowledge graph from articles and write it to FILE (and the store)."""
     from kg.build import build_files
 
     try:
         report = build_files(paths, output, jobs=jobs, encoding=encoding, strict=strict, engine=engine, scheduler=scheduler,
-                             store=None if no_store else store)
+                             store=None if no_store else store, aliases=aliases)
     except KGError as e:
         fail(str(e))
     for problem in report.problems:
