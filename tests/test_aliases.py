@@ -201,3 +201,33 @@ def test_cli_build_with_aliases_then_explain_reports_the_alias_table(built, tmp_
     assert result.exit_code == 0, result.output
     shown = runner.invoke(app, ["explain", "李春明", "--graph", str(out)])
     assert shown.exit_code == 0 and "alias table (kg build --aliases): shiling.txt" in shown.stdout
+
+
+def test_place_row_renames_the_place_of_the_event_and_org_split_keeps_the_abbreviation(built, tmp_path):
+    _, paths, *_ = built
+    table = tmp_path / "more.tsv"
+    table.write_text("东坡镇\t东坡乡\tplace\n县总工会\t!\torg\t石岭县\n", encoding="utf-8")
+    out = tmp_path / "g.ttl"
+    assert not build_files(paths[:1], out, aliases=table).problems
+    g = read_graph(out)
+    places = run_query("SELECT DISTINCT ?l WHERE { ?e kgo:place ?p . ?p rdfs:label ?l }", store=g).rows
+    assert [r[0].value for r in places] == ["东坡乡"]
+    [place] = explain("东坡镇", g)
+    assert place.label == "东坡乡" and place.surfaces[0].rules == [("alias table", "shiling.txt")]
+    orgs = set(labels(g, ORG_LABELS))
+    assert "县总工会" in orgs and "石岭县总工会" in orgs  # written in full it is still the county union
+    [kept] = explain("县总工会", g)
+    assert kept.label == "县总工会" and kept.matched_as == "label"
+
+
+def test_dask_partition_worker_applies_the_alias_table(built):
+    from kg.build import _work
+    from kg.dask_engine import _work_partition
+    from kg.ingest import iter_documents
+
+    _, paths, table, *_ = built
+    aliases = load_aliases(table)
+    docs = list(iter_documents(paths[:1]))
+    [r] = _work_partition(docs, aliases)
+    assert r == _work(docs[0], aliases) and r != _work(docs[0])
+    assert any(str(o) == "患病职工" for _, _, o in r[3])
