@@ -4,8 +4,9 @@ The file is UTF-8 TSV; lines starting with ``#`` are comments, and a first row
 ``surface<TAB>canonical<TAB>type<TAB>region`` is a header. Each row has 3 or 4 fields:
 
 * ``surface``: a name as an article writes it, or as the built-in rules resolve it;
-* ``canonical``: the name it stands for, or ``!`` to keep it apart (it stays an entity under its own name
-  instead of being folded or expanded into another);
+* ``canonical``: the name it stands for, or ``!`` to keep it apart: an organization, place or group stays
+  an entity under the name as written instead of being folded or expanded into another; a person of
+  that name is a separate entity in each article instead of one for the same name in the same region;
 * ``type``: ``person``, ``org``, ``place`` or ``group``;
 * ``region`` (optional): the row applies only to articles about this place (a name in the article's
   region chain, or the place it names most); without it the row applies to every article.
@@ -126,9 +127,6 @@ def parse_aliases(text: str, source: str = "<aliases>", digest: str = "") -> Ali
             raise InputError(f"{where}: {canonical!r}: ! stands alone in the canonical column (it keeps the surface form apart)")
         if canonical == surface:
             raise InputError(f"{where}: {surface} maps to itself (to keep it apart from other names, write ! as its canonical name)")
-        if canonical == SPLIT and kind == "person":
-            raise InputError(f"{where}: a person's name is never merged into another name; to tell two people of one "
-                             "name apart, give one a canonical name with a region scope")
         row = AliasRow(surface, None if canonical == SPLIT else canonical, kind, region, n)
         key = (kind, surface, region)
         if key in seen:

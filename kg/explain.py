@@ -201,7 +201,9 @@ def _activities(store: ox.Store, iri: str) -> list[Activity]:
     return [acts[k] for k in sorted(acts)]
 
 
-def _rule_text(rule: str, region: str | None) -> str:
+def _rule_text(rule: str, region: str | None, kept_apart: bool = False) -> str:
+    if kept_apart:
+        return "kept apart by the alias table (kg build --aliases): one entity per article"
     text = RULES.get(rule, rule)
     return text.replace("{region}", region or "none found")
 
@@ -228,7 +230,8 @@ def format_explanation(name: str, found: list[EntityExplanation]) -> str:
                 for rule in sorted(by_rule):
                     srcs = by_rule[rule]
                     region = next((ex.regions[x] for x in srcs if ex.regions.get(x)), None)
-                    lines.append(f"      {_rule_text(rule, region)}: {', '.join(srcs)}")
+                    apart = rule == "alias table" and s.text == ex.label
+                    lines.append(f"      {_rule_text(rule, region, apart)}: {', '.join(srcs)}")
         else:
             lines.append("  surface forms: none besides the label")
         for a in ex.activities:

@@ -191,6 +191,7 @@ class Entity:
     why: tuple[str, ...] = ()
     within: tuple[str, ...] = ()      # places: higher places the text names it in (贵州省贞丰县), beyond its parent
     rules: tuple[tuple[str, str], ...] = ()  # (surface form, rule that resolved it to this name), sorted
+    apart: bool = False               # people: kept apart by the alias table, one entity per article
 
 
 @dataclass(frozen=True)

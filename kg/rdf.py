@@ -89,6 +89,8 @@ class _Writer:
         if e.kind == "org":
             chain = self.place_chain(e.place) if e.place else self.region_chain
             return iri("org", *(chain or ("_",)), e.name)
+        if e.kind == "person" and e.apart:  # kept apart by the alias table: this article's person of that name
+            return iri("person", *(self.region_chain or ("_",)), e.name, self.ex.article.content_hash[:16])
         if e.kind == "person":
             return iri("person", *(self.region_chain or ("_",)), e.name)
         return group_iri(e.name)

@@ -16,7 +16,7 @@ from kg.aliases import AliasTable, load_aliases, parse_aliases
 from kg.build import build_files
 from kg.cli import app
 from kg.errors import InputError
-from kg.explain import explain
+from kg.explain import explain, format_explanation
 from kg.graphio import read_graph
 from kg.query import run_query
 from kg.store import open_store
@@ -158,7 +158,6 @@ def test_parse_reads_header_comments_scope_and_split():
     ("县总工会\t某会\tcompany\n", "x.tsv:1: unknown type 'company' (types: person, org, place, group)"),
     ("患病职工\t!大病职工\tgroup\n", "x.tsv:1: '!大病职工': ! stands alone"),
     ("患病职工\t患病职工\tgroup\n", "x.tsv:1: 患病职工 maps to itself"),
-    ("李春明\t!\tperson\n", "x.tsv:1: a person's name is never merged"),
     ("县总工会\tA会\torg\n#\n县总工会\tB会\torg\n", "x.tsv:3: 县总工会 (org) is already given on line 1 as A会"),
 ])
 def test_bad_rows_name_the_file_line_and_problem(text, problem):
@@ -231,3 +230,28 @@ def test_dask_partition_worker_applies_the_alias_table(built):
     [r] = _work_partition(docs, aliases)
     assert r == _work(docs[0], aliases) and r != _work(docs[0])
     assert any(str(o) == "患病职工" for _, _, o in r[3])
+
+
+def test_person_row_with_bang_keeps_one_name_apart_per_article(tmp_path):
+    # two articles of one county, each naming a 李春明: one node without the table, one per article with it
+    texts = {"east": "石岭县总工会慰问困难职工\n\n1月10日，石岭县总工会主席李春明来到东坡镇，慰问了8名困难职工。\n",
+             "west": "石岭县人民医院看望老人\n\n2月3日，石岭县人民医院院长李春明来到西河村，看望了10名空巢老人。\n"}
+    paths = write(tmp_path / "in", texts)
+    table = tmp_path / "apart.tsv"
+    table.write_text("李春明\t!\tperson\n", encoding="utf-8")
+    plain, apart = tmp_path / "plain.ttl", tmp_path / "apart.ttl"
+    assert not build_files(paths, plain).problems and not build_files(paths, apart, aliases=table).problems
+    [one] = explain("李春明", read_graph(plain))
+    assert one.articles == ["east.txt", "west.txt"] and one.joined_by == "same name in the same region (石岭县)"
+    found = explain("李春明", read_graph(apart))
+    assert sorted(e.articles for e in found) == [["east.txt"], ["west.txt"]]
+    assert len({e.iri for e in found}) == 2 and all(e.joined_by is None for e in found)
+    for e in found:
+        assert e.iri.startswith("https://w3id.org/kg-news/id/person/石岭县/李春明/")
+        assert [s.rules for s in e.surfaces] == [[("alias table", e.articles[0])]]
+    text = format_explanation("李春明", found)
+    assert text.count("kept apart by the alias table (kg build --aliases): one entity per article") == 2
+    members = run_query("SELECT ?p ?org WHERE { ?m org:member ?p ; org:organization/rdfs:label ?org }",
+                        store=read_graph(apart)).rows
+    by_org = {org.value: p.value for p, org in members}
+    assert by_org["石岭县总工会"] != by_org["石岭县人民医院"]  # each post is held by its own article's 李春明

@@ -45,6 +45,7 @@ class EntityBuilder:
     why: set = field(default_factory=set)
     within: set = field(default_factory=set)
     rules: dict = field(default_factory=dict)  # surface form -> the rules that gave it this name
+    apart: bool = False  # people: kept apart by the alias table (one entity per article)
 
     def surface(self, text: str, rule: str) -> None:
         """Record a surface form of this entity and the rule that resolved it here."""
@@ -56,9 +57,11 @@ class EntityBuilder:
         surfaces = tuple(sorted(self.surfaces - {self.name}))
         fallback = self.why or {"normalized"}
         rules = tuple((s, r) for s in surfaces for r in sorted(self.rules.get(s) or fallback))
+        if self.apart:
+            rules = tuple(sorted(rules + ((self.name, "alias table"),)))
         return Entity(self.kind, self.name, surfaces, self.mentioned, self.level,
                       tuple(self.chain), self.org_kind, self.place, self.parent, tuple(sorted(self.why)),
-                      tuple(sorted(self.within)), rules)
+                      tuple(sorted(self.within)), rules, self.apart)
 
 
 @dataclass
@@ -523,12 +526,13 @@ def alias_groups(sentences: tuple[SentenceMentions, ...], res: Resolution) -> tu
                 g = replace(g, name=g.text if alias.split else alias.canonical)
                 res.aliased.add(("group", g.start, g.end))
             groups.append(g)
-        out.append(replace(sm, groups=tuple(groups)) if groups != list(sm.groups) else sm)
+        out.append(replace(sm, groups=tuple(groups)) if tuple(groups) != sm.groups else sm)
     return tuple(out)
 
 
 def alias_persons(res: Resolution, events: tuple[EventRecord, ...], authors: tuple[Author, ...]):
-    """Rename the people the alias table names: entities, posts, roles, bylines and event agents.
+    """Rename the people the alias table names: entities, posts, roles, bylines and event agents; a row
+    with ``!`` marks the person as kept apart (kg/rdf.py gives it an IRI of this article).
 
     People are keyed by their name as written throughout the article, so the rename is applied once,
     after events are found. Returns the renamed (events, authors).
@@ -540,6 +544,9 @@ def alias_persons(res: Resolution, events: tuple[EventRecord, ...], authors: tup
         alias = res.alias("person", name, None) if kind == "person" else None
         if alias is not None and alias.canonical:
             names[name] = alias.canonical
+        elif alias is not None:  # !: this article's person of that name is not the one of other articles
+            res.entities[(kind, name)].apart = True
+            res.entities[(kind, name)].why.add("alias table")
     if not names:
         return events, authors
     for old, new in names.items():
