@@ -10,12 +10,14 @@ import sys
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
+from kg.aliases import AliasTable, load_aliases
 from kg.errors import InputError
 from kg.graphio import check_output, format_for, to_ox_term, write_graph_file
 from kg.model import Document, Problem
@@ -45,25 +47,25 @@ class BuildReport:
                 f"skipped {self.duplicates} duplicates; failed {len(self.problems)}{kept}")
 
 
-def _work(doc: Document):
+def _work(doc: Document, aliases: AliasTable | None = None):
     """Process one document in a worker: return (iri, hash, source, triples) or a Problem."""
     from kg.pipeline import process_document
 
     try:
-        r = process_document(doc)
+        r = process_document(doc, aliases)
     except Exception as e:  # noqa: BLE001 - one bad article must not stop the build
         return Problem(doc.source_path, f"extraction failed: {type(e).__name__}: {e}")
     return (r.article_iri, r.content_hash, r.source_path, tuple(r.graph))
 
 
-def iter_results(docs: Iterable[Document | Problem], jobs: int = 1) -> Iterator:
+def iter_results(docs: Iterable[Document | Problem], jobs: int = 1, aliases: AliasTable | None = None) -> Iterator:
     """Yield per-article results (or Problems) in input order, extracting in ``jobs`` processes."""
     def documents():
         yield from docs
 
     if jobs <= 1:
         for d in documents():
-            yield d if isinstance(d, Problem) else _work(d)
+            yield d if isinstance(d, Problem) else _work(d, aliases)
         return
     problems_first = []
     # Pool.imap reads its input as fast as it can: bound the documents in flight so that
@@ -80,7 +82,7 @@ def iter_results(docs: Iterable[Document | Problem], jobs: int = 1) -> Iterator:
 
     ctx = get_context("fork" if sys.platform.startswith("linux") else "spawn")
     with ctx.Pool(jobs) as pool:
-        for r in pool.imap(_work, only_docs(), chunksize=4):
+        for r in pool.imap(partial(_work, aliases=aliases), only_docs(), chunksize=4):
             in_flight.release()
             while problems_first:
                 yield problems_first.pop(0)
@@ -91,11 +93,12 @@ def iter_results(docs: Iterable[Document | Problem], jobs: int = 1) -> Iterator:
 
 def build_graph(docs: Iterable[Document | Problem], jobs: int = 1, progress: bool = False,
                 keep_results: bool = False, engine: str = "local",
-                scheduler: str | None = None) -> tuple[Dataset, BuildReport]:
+                scheduler: str | None = None, aliases: AliasTable | None = None) -> tuple[Dataset, BuildReport]:
     """Extract every document and return the corpus as a Dataset with one named graph per article.
 
     ``engine`` is "local" (``jobs`` processes of a pool) or "dask" (kg.dask_engine: a local
     Dask cluster of ``jobs`` workers, or the one at ``scheduler``); the result is the same.
+    ``aliases`` is the user's alias table (kg.aliases), passed to every extraction.
     """
     report = BuildReport()
     per_article: dict[URIRef, set] = {}
@@ -103,11 +106,11 @@ def build_graph(docs: Iterable[Document | Problem], jobs: int = 1, progress: boo
     if engine == "dask":
         from kg.dask_engine import iter_results_dask
 
-        results = iter_results_dask(docs, jobs, scheduler)
+        results = iter_results_dask(docs, jobs, scheduler, aliases=aliases)
     elif engine == "local":
         if scheduler:
             raise InputError("--scheduler needs --engine dask")
-        results = iter_results(docs, jobs)
+        results = iter_results(docs, jobs, aliases)
     else:
         raise InputError(f"unknown engine {engine!r}; use local or dask")
     for r in results:
@@ -187,15 +190,19 @@ def corpus_links(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
 
 def build_files(paths, output: Path, jobs: int = 1, encoding: str | None = None, strict: bool = False,
                 progress: bool | None = None, store: Path | None = None, engine: str = "local",
-                scheduler: str | None = None) -> BuildReport:
+                scheduler: str | None = None, aliases: Path | AliasTable | None = None) -> BuildReport:
     """Read articles under ``paths``, extract them and write the corpus graph to ``output``.
 
     With ``store`` (a directory) each article graph also goes into the on-disk SPARQL
     store as its own named graph (kg.store.update_articles), after the file is written.
+    ``aliases`` is an alias file (kg.aliases) or a loaded table; a bad row fails the build
+    before anything is read or written.
     """
     from kg.ingest import iter_documents
 
     check_output(output)  # fail early: unknown suffix, a folder, a parent that is a file
+    if aliases is not None and not isinstance(aliases, AliasTable):
+        aliases = load_aliases(aliases)
     opened = None
     if store is not None:  # and the store: not a store, locked by another writer
         from kg.store import open_store
@@ -206,7 +213,7 @@ def build_files(paths, output: Path, jobs: int = 1, encoding: str | None = None,
         if progress is None:
             progress = sys.stderr.isatty()
         ds, report = build_graph(docs, jobs=jobs, progress=progress, keep_results=store is not None,
-                                 engine=engine, scheduler=scheduler)
+                                 engine=engine, scheduler=scheduler, aliases=aliases)
         if strict and report.problems:
             raise InputError("; ".join(str(p) for p in report.problems) + " (--strict: nothing written)")
         if report.built == 0 and report.duplicates == 0 and report.problems:

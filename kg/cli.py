@@ -36,13 +36,14 @@ def build(
     strict: bool = typer.Option(False, "--strict", help="Any unreadable input is fatal, before anything is written."),
     store: Path = typer.Option(Path("output/store"), "--store", help="SPARQL store directory updated in the same run (one named graph per article)."),
     no_store: bool = typer.Option(False, "--no-store", help="Only write FILE; leave the store alone."),
+    aliases: Path | None = typer.Option(None, "--aliases", help="Alias table (TSV: surface, canonical or !, type, optional region), applied after the built-in rules."),
 ) -> None:
     """Extract a knowledge graph from articles and write it to FILE (and the store)."""
     from kg.build import build_files
 
     try:
         report = build_files(paths, output, jobs=jobs, encoding=encoding, strict=strict, engine=engine, scheduler=scheduler,
-                             store=None if no_store else store)
+                             store=None if no_store else store, aliases=aliases)
     except KGError as e:
         fail(str(e))
     for problem in report.problems:
@@ -124,6 +125,32 @@ def query(
         typer.echo(format_result(result, fmt, width=shutil.get_terminal_size((200, 24)).columns), nl=fmt in ("table", "json"))
     except KGError as e:
         fail(str(e))
+
+
+@app.command()
+def explain(
+    name: str = typer.Argument(..., help="A name: an entity's label, an altLabel or a surface form as an article writes it."),
+    graph: Path | None = typer.Option(None, "--graph", help="Read this graph file instead of the store."),
+    store: Path = typer.Option(Path("output/store"), "--store", help="The store directory."),
+    as_json: bool = typer.Option(False, "--json", help="Print the explanation as JSON."),
+) -> None:
+    """Explain a name: the entities it resolves to, every surface form and article, and the rules that joined them."""
+    import json
+
+    from kg.explain import explain as explain_name
+    from kg.explain import format_explanation
+    from kg.graphio import read_graph
+    from kg.store import open_store
+
+    try:
+        opened = read_graph(graph) if graph is not None else open_store(store, read_only=True, create=False)
+        found = explain_name(name, opened)
+    except KGError as e:
+        fail(str(e))
+    if as_json:
+        typer.echo(json.dumps([e.as_dict() for e in found], ensure_ascii=False, indent=2))
+    else:
+        typer.echo(format_explanation(name, found))
 
 
 @app.command()

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Iterator
 
+from kg.aliases import AliasTable
 from kg.errors import KGError
 from kg.model import Document, Problem
 
@@ -49,14 +50,14 @@ def _partitions(docs: Iterable[Document | Problem], size: int) -> Iterator[list]
         yield part
 
 
-def _work_partition(part: list) -> list:
+def _work_partition(part: list, aliases: AliasTable | None = None) -> list:
     from kg.build import _work
 
-    return [d if isinstance(d, Problem) else _work(d) for d in part]
+    return [d if isinstance(d, Problem) else _work(d, aliases) for d in part]
 
 
 def iter_results_dask(docs: Iterable[Document | Problem], jobs: int = 1, scheduler: str | None = None,
-                      partition_chars: int | None = None) -> Iterator:
+                      partition_chars: int | None = None, aliases: AliasTable | None = None) -> Iterator:
     """Yield per-article results (or Problems) in input order, extracted by a Dask cluster."""
     partition_chars = partition_chars or PARTITION_CHARS
     client, cluster = _client(jobs, scheduler)
@@ -64,7 +65,7 @@ def iter_results_dask(docs: Iterable[Document | Problem], jobs: int = 1, schedul
         workers = max(1, len(client.scheduler_info().get("workers", {})) or jobs)
         pending: deque = deque()
         for part in _partitions(docs, partition_chars):
-            pending.append(client.submit(_work_partition, part, pure=False))
+            pending.append(client.submit(_work_partition, part, aliases, pure=False))
             while len(pending) >= 2 * workers:
                 yield from pending.popleft().result()
         while pending:

@@ -190,6 +190,8 @@ class Entity:
     parent: str | None = None         # organizations: parent body; places: parent place
     why: tuple[str, ...] = ()
     within: tuple[str, ...] = ()      # places: higher places the text names it in (贵州省贞丰县), beyond its parent
+    rules: tuple[tuple[str, str], ...] = ()  # (surface form, rule that resolved it to this name), sorted
+    apart: bool = False               # people: kept apart by the alias table, one entity per article
 
 
 @dataclass(frozen=True)

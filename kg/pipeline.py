@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from rdflib import Graph, URIRef
 
+from kg.aliases import AliasTable
 from kg.extract import extract
 from kg.model import Article, Document, Extraction
 from kg.normalize import normalize
@@ -35,13 +36,13 @@ def prepare(doc: Document) -> Article:
     return Article(doc, text, h, split_sentences(text))
 
 
-def extract_document(doc: Document) -> Extraction:
+def extract_document(doc: Document, aliases: AliasTable | None = None) -> Extraction:
     """Return the extraction of one document (useful for inspection and tests)."""
-    return extract(prepare(doc))
+    return extract(prepare(doc), aliases)
 
 
-def process_document(doc: Document) -> ArticleResult:
-    """Return the RDF graph of one document."""
-    ex = extract_document(doc)
+def process_document(doc: Document, aliases: AliasTable | None = None) -> ArticleResult:
+    """Return the RDF graph of one document (with the user's alias table, when given)."""
+    ex = extract_document(doc, aliases)
     return ArticleResult(article_iri(ex.article.content_hash), ex.article.content_hash,
                          doc.source_path, to_graph(ex))

@@ -89,6 +89,8 @@ class _Writer:
         if e.kind == "org":
             chain = self.place_chain(e.place) if e.place else self.region_chain
             return iri("org", *(chain or ("_",)), e.name)
+        if e.kind == "person" and e.apart:  # kept apart by the alias table: this article's person of that name
+            return iri("person", *(self.region_chain or ("_",)), e.name, self.ex.article.content_hash[:16])
         if e.kind == "person":
             return iri("person", *(self.region_chain or ("_",)), e.name)
         return group_iri(e.name)
@@ -108,8 +110,10 @@ def to_graph(ex: Extraction) -> Graph:
     """Return the RDF graph of one article's extraction (deterministic IRIs, provenance on every fact)."""
     w = _Writer(ex)
     emit_article(w)
+    n = 0
     for e in sorted(ex.entities, key=lambda e: (e.kind, e.name)):
         emit_entity(w, e)
+        n = emit_resolutions(w, e, n)
     k = 0
     seen = set()
     for p in ex.posts:
@@ -185,6 +189,23 @@ def broader(group: str) -> tuple[str, ...]:
         if group.endswith(head) and heads[head] != group:
             return (heads[head],)
     return ()
+
+
+def emit_resolutions(w: _Writer, e: Entity, n: int) -> int:
+    """One kgo:NameResolution per surface form of the entity: the form, the entity, the rules, the article."""
+    by_surface: dict[str, list[str]] = {}
+    for surface, rule in e.rules:
+        by_surface.setdefault(surface, []).append(rule)
+    for surface in sorted(by_surface):
+        r = KGR[f"{w.base}/name/{n}"]
+        n += 1
+        w.add(r, RDF.type, KGO.NameResolution)
+        w.add(r, KGO.surfaceForm, zh(surface))
+        w.add(r, KGO.resolvesTo, w.nodes[(e.kind, e.name)])
+        w.add(r, KGO.resolvedIn, w.a)
+        for rule in by_surface[surface]:
+            w.add(r, KGO.rule, Literal(rule))
+    return n
 
 
 def emit_post(w: _Writer, p: Post, k: int, seen: set) -> bool:

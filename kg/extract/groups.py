@@ -43,6 +43,18 @@ def canonical_group(surface: str) -> str:
     return table.get(s, s)
 
 
+def group_rule(surface: str, name: str) -> str:
+    """Return the rule that gave a group surface form its canonical name: a variant listed in
+    kg/data/groups.tsv (患病职工 -> 大病职工) is ``group lexicon``, any other change (a plural 们, a
+    modifier with 的) is ``normalized``."""
+    table = lexicon.groups()
+    s = surface
+    for suf in lexicon.words("group_plural"):
+        if s.endswith(suf) and len(s) > len(suf) + 1:
+            s = s[: -len(suf)]
+    return "group lexicon" if table.get(s) == name and s != name else "normalized"
+
+
 def find_groups(s: str, tokens: Tokens, offset: int, blocked=()) -> list[GroupMention]:
     """Return the beneficiary groups of ``s`` (absolute offsets), never inside ``blocked`` spans (local)."""
     spans: list[tuple[int, int]] = []

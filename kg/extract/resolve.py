@@ -3,6 +3,12 @@
 Abbreviations are expanded from the article's own context: 区总工会 in an article about 大兴区 is
 大兴区总工会, 镇总工会 after 瀛海镇 is 瀛海镇总工会, 该县疾控中心 after 易门县 is 易门县疾控中心, 政府 after
 西陵寺镇党委、is 西陵寺镇人民政府. Every surface form stays as an altLabel; ``why`` records the rule.
+
+A user's alias table (kg.aliases, ``kg build --aliases FILE``) is applied here, after the built-in
+lexicons and rules: an organization's or place's row replaces the canonical name of each mention it
+matches (``_orgs``, ``_places``), a group's row rewrites the group mentions before events are found
+(``alias_groups``), and a person's row renames the person in the entities, posts, bylines and events
+(``alias_persons``). The rule recorded for those surface forms is ``alias table``.
 """
 from __future__ import annotations
 
@@ -11,10 +17,11 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from kg import gazetteer, lexicon
+from kg.aliases import AliasRow, AliasTable
 from kg.extract.metadata import Metadata
 from kg.extract.orgs import org_kind, strip_levels
 from kg.extract.places import rank
-from kg.model import Article, Entity, Evidence, OrgMention, PlaceMention, Post, SentenceMentions
+from kg.model import Article, Author, Entity, EventRecord, Evidence, OrgMention, PlaceMention, Post, SentenceMentions
 
 LEVEL_CHARS = {"区": ("district", "county"), "县": ("county", "district"), "市": ("city", "municipality"),
                "省": ("province",), "旗": ("county",), "州": ("city",), "镇": ("town",), "乡": ("township",),
@@ -37,11 +44,24 @@ class EntityBuilder:
     parent: str | None = None
     why: set = field(default_factory=set)
     within: set = field(default_factory=set)
+    rules: dict = field(default_factory=dict)  # surface form -> the rules that gave it this name
+    apart: bool = False  # people: kept apart by the alias table (one entity per article)
+
+    def surface(self, text: str, rule: str) -> None:
+        """Record a surface form of this entity and the rule that resolved it here."""
+        if text and text != self.name:
+            self.surfaces.add(text)
+            self.rules.setdefault(text, set()).add(rule)
 
     def freeze(self) -> Entity:
-        return Entity(self.kind, self.name, tuple(sorted(self.surfaces - {self.name})), self.mentioned, self.level,
+        surfaces = tuple(sorted(self.surfaces - {self.name}))
+        fallback = self.why or {"normalized"}
+        rules = tuple((s, r) for s in surfaces for r in sorted(self.rules.get(s) or fallback))
+        if self.apart:
+            rules = tuple(sorted(rules + ((self.name, "alias table"),)))
+        return Entity(self.kind, self.name, surfaces, self.mentioned, self.level,
                       tuple(self.chain), self.org_kind, self.place, self.parent, tuple(sorted(self.why)),
-                      tuple(sorted(self.within)))
+                      tuple(sorted(self.within)), rules, self.apart)
 
 
 @dataclass
@@ -56,6 +76,14 @@ class Resolution:
     person_role: dict = field(default_factory=dict)  # name -> official | author | beneficiary | mention
     posts: list = field(default_factory=list)
     levels: dict = field(default_factory=dict)  # place name -> level
+    aliases: AliasTable | None = None  # the user's alias table, applied after the built-in rules
+    aliased: set = field(default_factory=set)  # (kind, start, end) of the mentions an alias row rewrote
+
+    def alias(self, kind: str, written: str, resolved: str | None) -> AliasRow | None:
+        """The alias-table row for a mention written ``written`` that the built-in rules resolved to ``resolved``."""
+        if not self.aliases:
+            return None
+        return self.aliases.lookup(kind, written, resolved, {*self.region_chain, self.home} - {None})
 
     @property
     def region(self) -> str | None:
@@ -73,7 +101,7 @@ class Resolution:
                 elif v is not None and getattr(ent, k) in (None, ()):
                     setattr(ent, k, v)
         if surface and surface != name:
-            ent.surfaces.add(surface)
+            ent.surface(surface, why or ("full name" if kind == "place" else "normalized"))
         if why:
             ent.why.add(why)
         return ent
@@ -115,9 +143,14 @@ class Context:
             self.recent[level] = name
 
 
-def resolve(article: Article, sentences: tuple[SentenceMentions, ...], meta: Metadata) -> Resolution:
-    """Return the entities of the article: places with their chains, organizations, people and posts."""
-    res = Resolution()
+def resolve(article: Article, sentences: tuple[SentenceMentions, ...], meta: Metadata,
+            aliases: AliasTable | None = None) -> Resolution:
+    """Return the entities of the article: places with their chains, organizations, people and posts.
+
+    ``aliases`` (the user's alias table) overrides the built-in rules for the mentions it names; the
+    article's region, which scopes its rows, is found before it applies.
+    """
+    res = Resolution(aliases=aliases)
     counts = _place_counts(sentences, res)
     res.region_chain = _region(counts, res) or _publisher_region(meta)
     res.home = _home(sentences, res)
@@ -223,11 +256,18 @@ def _places(sm: SentenceMentions, res: Resolution, ctx: Context, counts: Counter
     for p in sm.places:
         if p.level == "country" and _modifier(p, sm):
             continue
+        why = None
+        alias = res.alias("place", p.text, p.name)
+        if alias is not None:
+            name = p.text if alias.split else alias.canonical
+            p = replace(p, name=name, gazetteer=bool(gazetteer.lookup(name)), level=_gaz_level(name) or p.level)
+            res.levels[name] = p.level
+            why = "alias table"
         res.place_of[(p.start, p.end)] = p.name
         ctx.see(p.name, p.level)
         if p.gazetteer:
             chain = _place_chain(p.name, counts, res.region_chain) or (p.name,)
-            ent = res.add("place", p.name, p.text, level=p.level, chain=chain, mentioned=True)
+            ent = res.add("place", p.name, p.text, why=why, level=p.level, chain=chain, mentioned=True)
             if prev is not None and prev.end == p.start and prev.name in chain[:-2]:
                 ent.within.add(prev.name)  # 贵州省贞丰县: the text names the province right before the county
             for i, up in enumerate(chain[:-1]):
@@ -241,7 +281,7 @@ def _places(sm: SentenceMentions, res: Resolution, ctx: Context, counts: Counter
                 parent = res.entities[("place", prev.name)].parent  # 长田镇细氽村和瓦厂村: the same town
             elif res.region and rank(res.levels.get(res.region)) == 2 and rank(p.level) >= 3:
                 parent = res.region  # a town of the county the article is about
-            ent = res.add("place", p.name, p.text, level=p.level, mentioned=True)
+            ent = res.add("place", p.name, p.text, why=why, level=p.level, mentioned=True)
             if parent and (ent.parent is None or ent.parent == res.region and parent != res.region):
                 ent.parent = parent
             if ent.parent and ("place", ent.parent) not in res.entities:
@@ -333,11 +373,16 @@ def _orgs(sm: SentenceMentions, res: Resolution, ctx: Context) -> None:
     prev: tuple[OrgMention, str] | None = None
     for o in sm.orgs:
         canon, place, why = _org_name(o, s, off, sm, res, ctx, prev)
+        alias = res.alias("org", o.text, canon)
+        if alias is not None:
+            canon, why = (o.text if alias.split else alias.canonical), "alias table"
+            if place and not canon.startswith(place):
+                place = None  # the body is in the article's region, not the place the built-in rules gave it
         res.org_of[(o.start, o.end)] = canon
         if canon is None:
             continue
         kind = org_kind(canon) if o.org_kind != "media" else "media"
-        if not o.suffix and o.org_kind == "government":  # a place acting as a body
+        if not o.suffix and o.org_kind == "government" and alias is None:  # a place acting as a body
             kind, place, why = "government", res.place_of.get((o.start, o.end), o.text), "place body"
         parent = _parent(canon, res)
         if parent and res.entities.get(("org", parent)) and res.entities[("org", parent)].org_kind == "union" \
@@ -345,7 +390,7 @@ def _orgs(sm: SentenceMentions, res: Resolution, ctx: Context) -> None:
             kind = "union"  # a body of a union: 总工会经审办, 总工会职工服务中心
         res.add("org", canon, o.text, why=why, org_kind=kind, place=place, parent=parent)
         if why == "sibling":
-            res.entities[("org", canon)].surfaces.add(canon.replace("人民政府", "政府"))
+            res.entities[("org", canon)].surface(canon.replace("人民政府", "政府"), "sibling")
         ctx.recent_orgs.append(canon)
         prev = (o, canon)
 
@@ -446,7 +491,8 @@ def _place_bodies_to_government(res: Resolution) -> None:
         if not gov:
             continue
         target = res.entities[("org", gov[0])]
-        target.surfaces |= res.entities[("org", place)].surfaces | {place}
+        for text in res.entities[("org", place)].surfaces | {place}:
+            target.surface(text, "place body")
         del res.entities[("org", place)]
         for key, v in list(res.org_of.items()):
             if v == place:
@@ -471,6 +517,62 @@ def _publisher(meta: Metadata, res: Resolution) -> None:
     for m in meta.media:
         res.add("org", m.text, org_kind="media")
         res.org_of[(m.start, m.end)] = m.text
+
+
+# ------------------------------------------------------------------ the alias table: groups and people
+def alias_groups(sentences: tuple[SentenceMentions, ...], res: Resolution) -> tuple[SentenceMentions, ...]:
+    """Rewrite the canonical names of the group mentions the alias table names (before events are found)."""
+    if not res.aliases:
+        return sentences
+    out = []
+    for sm in sentences:
+        groups = []
+        for g in sm.groups:
+            alias = res.alias("group", g.text, g.name)
+            if alias is not None:
+                g = replace(g, name=g.text if alias.split else alias.canonical)
+                res.aliased.add(("group", g.start, g.end))
+            groups.append(g)
+        out.append(replace(sm, groups=tuple(groups)) if tuple(groups) != sm.groups else sm)
+    return tuple(out)
+
+
+def alias_persons(res: Resolution, events: tuple[EventRecord, ...], authors: tuple[Author, ...]):
+    """Rename the people the alias table names: entities, posts, roles, bylines and event agents; a row
+    with ``!`` marks the person as kept apart (kg/rdf.py gives it an IRI of this article).
+
+    People are keyed by their name as written throughout the article, so the rename is applied once,
+    after events are found. Returns the renamed (events, authors).
+    """
+    if not res.aliases:
+        return events, authors
+    names = {}
+    for kind, name in sorted(res.entities):
+        alias = res.alias("person", name, None) if kind == "person" else None
+        if alias is not None and alias.canonical:
+            names[name] = alias.canonical
+        elif alias is not None:  # !: this article's person of that name is not the one of other articles
+            res.entities[(kind, name)].apart = True
+            res.entities[(kind, name)].why.add("alias table")
+    if not names:
+        return events, authors
+    for old, new in names.items():
+        built = res.entities.pop(("person", old))
+        ent = res.add("person", new, old, why="alias table", mentioned=built.mentioned)
+        for text in built.surfaces:
+            ent.surface(text, "alias table")
+        if old in res.person_role:
+            role = res.person_role.pop(old)
+            if res.person_role.get(new) in (None, "mention"):
+                res.person_role[new] = role
+    res.posts = [replace(p, person=names.get(p.person, p.person)) for p in res.posts]
+
+    def rename(seq):
+        return tuple(dict.fromkeys(names.get(x, x) for x in seq))
+
+    events = tuple(replace(ev, agents=rename(ev.agents)) if set(ev.agents) & names.keys() else ev for ev in events)
+    authors = tuple(replace(a, name=names.get(a.name, a.name)) for a in authors)
+    return events, authors
 
 
 # ------------------------------------------------------------------ posts
