@@ -235,6 +235,26 @@ def viz(
 
 
 @app.command()
+def report(
+    graph: Path | None = typer.Argument(None, help="Graph file (.ttl .nt .jsonld .trig .nq) or store directory; default: the store output/store."),
+    output: Path = typer.Option(..., "-o", "--output", help="Report file; the format follows the suffix (.html .md .csv)."),
+    threshold: str = typer.Option("0.7", "--threshold", help="List facts whose kgo:confidence is below this (0 to 1)."),
+    check: list[str] = typer.Option([], "--check", help="Run only this check (repeatable): shacl, low_confidence, unexpanded_abbrev, event_without_actor, event_without_group, money_without_group, seen_once."),
+) -> None:
+    """Write a review report: per article, the facts that deserve a second look, each with its evidence."""
+    from kg.report import report_graph
+
+    try:
+        result = report_graph(graph, output, threshold=threshold, checks=check or None)
+    except KGError as e:
+        fail(str(e))
+    for note in result.notes:
+        typer.echo(f"Note: {note}", err=True)
+    counts = ", ".join(f"{name} {n}" for name, n in result.counts().items())
+    typer.echo(f"wrote {output}: {len(result.items)} items in {len(result.articles)} articles ({counts})", err=True)
+
+
+@app.command()
 def stats(
     graph: Path | None = typer.Argument(None, help="Graph file or store directory; default: the store output/store."),
     top: int = typer.Option(10, "--top", min=1, help="How many officials, organizations and communities to list."),

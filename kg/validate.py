@@ -70,3 +70,34 @@ def validate(data_graph: Graph) -> tuple[bool, str]:
         inplace=False,
     )
     return bool(conforms), str(results_text)
+
+
+def shacl_results(store):
+    """Validate the default graph of an Oxigraph ``store``; return the SHACL results graph as a new store.
+
+    The results graph holds one ``sh:ValidationResult`` per violation (focus node, path,
+    message, value), for reports that place each violation (kg.report).
+
+    Raises:
+        KGError: pySHACL is not installed (the message names the extra).
+    """
+    try:
+        from pyshacl import validate as shacl_validate
+    except ImportError as e:
+        raise KGError(
+            "SHACL checks need pySHACL, installed with the 'shacl' extra: pip install 'kg-news[shacl]'"
+        ) from e
+    from kg.graphio import from_rdflib, to_rdflib
+
+    _conforms, results_graph, _text = shacl_validate(
+        to_rdflib(store),
+        shacl_graph=load_shapes(),
+        ont_graph=load_ontology(),
+        inference="none",
+        abort_on_first=False,
+        allow_warnings=False,
+        meta_shacl=False,
+        advanced=False,
+        inplace=False,
+    )
+    return from_rdflib(results_graph)
