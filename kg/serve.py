@@ -35,14 +35,14 @@ from kg.graphio import format_for
 from kg.store import DEFAULT_STORE, hold_serve_lock, load_graph_file, open_store
 
 HOST = "127.0.0.1"
-WEB_EXTRA_HINT = "kg serve needs starlette and uvicorn: pip install 'kg-news[web]'"
+WEB_EXTRA_HINT = "kg serve needs starlette, uvicorn and jinja2: pip install 'kg-news[web]'"
 
 
 def check_web_dependencies() -> None:
     """Raise KGError naming the ``web`` extra when the web packages are missing."""
     import importlib.util
 
-    missing = [m for m in ("starlette", "uvicorn") if importlib.util.find_spec(m) is None]
+    missing = [m for m in ("starlette", "uvicorn", "jinja2") if importlib.util.find_spec(m) is None]
     if missing:
         raise KGError(f"{WEB_EXTRA_HINT} (missing: {', '.join(missing)})")
 
