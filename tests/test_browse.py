@@ -280,10 +280,10 @@ def test_article_page_highlights_every_fact_at_its_offsets(client, example_datas
                for node, v in props.items()}
     assert set(facts) == set(offsets)
     # each fact's anchor sits where its evidence starts, and the list links to it
-    pieces = re.split(r'(<span class="kg-anchor" id="[^"]+"></span>)', text_html)
+    pieces = re.split(r'(<span class="kg-anchor" id="[^"]+">)', text_html)
     position, anchors = 0, {}
     for piece in pieces:
-        m = re.fullmatch(r'<span class="kg-anchor" id="([^"]+)"></span>', piece)
+        m = re.fullmatch(r'<span class="kg-anchor" id="([^"]+)">', piece)
         if m:
             anchors[m.group(1)] = position
         else:
