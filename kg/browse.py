@@ -44,6 +44,10 @@ KINDS = {"person": "人物 person", "org": "组织 organization", "place": "地�
 MAX_QUERY = 200  # characters of a search
 SEARCH_LIMIT = 50  # results on a page
 EGO_LIMIT = 40  # neighbours in the ego network
+# Bounds that keep an entity page under 200 ms on a store of 1M triples (scripts/bench_web.py):
+EVENT_LIMIT = 50  # events described in full, latest first; the rest are counted
+EVIDENCE_LIMIT = 3  # evidence sentences shown per post
+ARTICLE_LIMIT = 50  # articles listed
 
 _KGR = str(KGR)
 _DG = ox.DefaultGraph()
@@ -481,9 +485,10 @@ class Browser:
             "label": labels[0] if labels else iri.rsplit("/", 1)[-1],
             "aliases": sorted(set(labels[1:] + aliases)),
             "types": sorted({_CLASS_WORDS.get(o.value, o.value) for o in _objects(store, node, TYPE)}),
-            "articles": sorted((self._article_link(a) for a in _objects(store, node, MENTIONED)), key=lambda a: a.label),
-            "sections": [],
         }
+        mentions = sorted(_objects(store, node, MENTIONED), key=lambda a: a.value)
+        page["articles_total"] = len(mentions)
+        page["articles"] = sorted((self._article_link(a) for a in mentions[:ARTICLE_LIMIT]), key=lambda a: (a.label, a.iri))
         page["own"] = tuple(sorted({page["label"], *page["aliases"]}, key=len, reverse=True))
         neighbours: Counter = Counter()
         relation: dict[str, str] = {}
@@ -494,16 +499,14 @@ class Browser:
                 relation.setdefault(link.iri, word)
 
         if kind == "person":
-            posts = [self.fact(m) for m in _subjects(store, _n(ORG.member), node)]
-            page["posts"] = self._group_posts(posts, "组织")
+            page["posts"] = self._posts(node, _n(ORG.member), _n(ORG.organization))
             for p in page["posts"]:
                 near(p["link"], p["title"] or "任职")
         if kind == "org":
             page["located"] = self._links(_objects(store, node, _n(KGO.locatedIn)))
             page["parents"] = self._links(_objects(store, node, _n(ORG.subOrganizationOf)))
             page["children"] = self._links(_subjects(store, _n(ORG.subOrganizationOf), node))
-            members = [self.fact(m) for m in _subjects(store, _n(ORG.organization), node)]
-            page["members"] = self._group_posts(members, "人物")
+            page["members"] = self._posts(node, _n(ORG.organization), _n(ORG.member))
             for word, key in (("所在地", "located"), ("上级", "parents"), ("下级", "children")):
                 for link in page[key]:
                     near(link, word)
@@ -529,20 +532,24 @@ class Browser:
         for share in _subjects(store, _n(KGO.beneficiary), node):
             for e in _subjects(store, _n(KGO.beneficiaryShare), share):
                 events.setdefault(e.value, (e, set()))[1].add("受助群体")
-        facts = []
+        dated = []
         for e, roles in events.values():
-            if not e.value.startswith(_KGR + "article/"):
-                continue
+            if e.value.startswith(_KGR + "article/"):
+                date = _first(store, e, _n(KGO.date)) or _first(store, e, _n(KGO.startDate)) or ""
+                dated.append((date, e, roles))
+        dated.sort(key=lambda t: t[1].value)
+        dated.sort(key=lambda t: t[0], reverse=True)  # latest first, undated last
+        facts = []
+        for _, e, roles in dated[:EVENT_LIMIT]:
             f = self.fact(e)
             f.notes.insert(0, "角色 role: " + "、".join(sorted(roles)))
             facts.append(f)
-        facts.sort(key=lambda f: (f.date or "9999", f.article.label if f.article else "", f.start or 0, f.iri))
-        page["events"] = facts
+        page["events"], page["events_total"] = facts, len(dated)
         for f in facts:
             for link in f.links():
                 near(link, "同一活动")
         if kind == "group":
-            page["group"] = self._group_summary(facts, iri)
+            page["group"] = self._group_summary(node, [e for _, e, _ in dated])
         page["ego"] = self._ego(page, neighbours, relation)
         return page
 
@@ -555,40 +562,54 @@ class Browser:
     def _links(self, nodes) -> list[Link]:
         return sorted((_link(self.store, n) for n in nodes), key=lambda link: (link.label, link.iri))
 
-    @staticmethod
-    def _group_posts(facts: list[Fact], other_role: str) -> list[dict]:
-        """Memberships grouped by (title, the other side), each with its evidence facts."""
-        groups: dict[tuple, dict] = {}
-        for f in facts:
-            others = dict(f.roles).get(other_role) or [Link("", "?", None)]
-            for other in others:
-                key = (f.title or "", other.iri)
-                entry = groups.setdefault(key, {"title": f.title, "link": other, "facts": []})
-                entry["facts"].append(f)
-        rows = sorted(groups.values(), key=lambda g: (g["link"].label, g["title"] or "", g["link"].iri))
-        for g in rows:
-            g["facts"].sort(key=lambda f: (f.article.label if f.article else "", f.start or 0, f.iri))
+    def _posts(self, node, own_side, other_side) -> list[dict]:
+        """Memberships of ``node`` grouped by (title, the other side), each with up to EVIDENCE_LIMIT facts."""
+        store = self.store
+        groups: dict[tuple[str, str], tuple] = {}
+        for m in _subjects(store, own_side, node):
+            title = _first(store, m, _n(KGO.title)) or ""
+            for other in _objects(store, m, other_side):
+                groups.setdefault((title, other.value), (other, []))[1].append(m)
+        rows = []
+        for (title, _), (other, memberships) in groups.items():
+            memberships.sort(key=lambda m: m.value)
+            rows.append({"title": title or None, "link": _link(store, other), "count": len(memberships),
+                         "facts": [self.fact(m) for m in memberships[:EVIDENCE_LIMIT]]})
+        rows.sort(key=lambda g: (g["link"].label, g["title"] or "", g["link"].iri))
         return rows
 
-    @staticmethod
-    def _group_summary(facts: list[Fact], iri: str) -> dict:
-        """For a beneficiary group: who helped it, how many people were counted, the money of those events."""
+    def _group_summary(self, node, events: list) -> dict:
+        """For a beneficiary group, over all its events: who helped it, how many people were counted, money."""
+        store = self.store
         helpers: Counter = Counter()
-        counted, counted_events, money_events = 0, 0, 0
-        for f in facts:
-            roles = dict(f.roles)
-            for word in ("人物", "主办"):
-                for link in roles.get(word, []):
-                    helpers[link] += 1
-            groups = roles.get("受助群体", [])
-            for link, n in f.counts:
-                if (link is None and len(groups) == 1) or (link is not None and link.iri == iri):
-                    counted += n
-                    counted_events += 1
-            if f.money:
-                money_events += 1
-        ranked = sorted(helpers.items(), key=lambda kv: (-kv[1], kv[0].label, kv[0].iri))
-        return {"helpers": ranked, "counted": counted, "counted_events": counted_events, "money_events": money_events}
+        counted = counted_events = money_events = 0
+        sole_money = Decimal(0)
+        for e in events:
+            for pred in (_n(KGO.agent), _n(KGO.organizer)):
+                for o in _objects(store, e, pred):
+                    helpers[o.value] += 1
+            sole = len(_objects(store, e, _n(KGO.beneficiary))) == 1
+            n = _int(store, e, _n(KGO.beneficiaryCount))
+            if n is not None and sole:
+                counted, counted_events = counted + n, counted_events + 1
+            for share in _objects(store, e, _n(KGO.beneficiaryShare)):
+                if node in _objects(store, share, _n(KGO.beneficiary)):
+                    n = _int(store, share, _n(KGO.beneficiaryCount))
+                    if n is not None:
+                        counted, counted_events = counted + n, counted_events + 1
+            amounts = _objects(store, e, _n(KGO.amount))
+            money_events += bool(amounts)
+            for a in amounts if sole else ():
+                value = _first(store, a, _n(SDO.value))
+                if value and _first(store, a, _n(KGO.perPerson)) != "true":
+                    try:
+                        sole_money += Decimal(value)
+                    except InvalidOperation:
+                        pass
+        ranked = sorted(helpers.items(), key=lambda kv: (-kv[1], kv[0]))[:20]
+        return {"helpers": [(_link(store, ox.NamedNode(iri)), n) for iri, n in ranked], "helpers_total": len(helpers),
+                "counted": counted, "counted_events": counted_events, "money_events": money_events,
+                "sole_money": _num(str(sole_money)) if sole_money else None}
 
     def _ego(self, page: dict, neighbours: Counter, relation: dict) -> dict:
         """A small network: the entity and its closest neighbours, for /static/ego.js."""

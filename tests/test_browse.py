@@ -448,3 +448,20 @@ def test_served_pages_from_a_real_server(example_ttl):
         with urllib.request.urlopen(server.url.rstrip("/") + urllib.parse.quote(href, safe="/%"), timeout=10) as response:
             entity = response.read().decode("utf-8")
         assert "大兴区总工会" in entity and '<mark class="kg-self">郭金江</mark>' in entity
+
+
+def test_entity_page_bounds_keep_the_totals(client, monkeypatch):
+    group = entity_path(str(KGR["group/大病职工"]))
+    full = client.get(group).text
+    monkeypatch.setattr(browse, "EVENT_LIMIT", 2)
+    monkeypatch.setattr(browse, "ARTICLE_LIMIT", 0)
+    monkeypatch.setattr(browse, "EVIDENCE_LIMIT", 1)
+    page = client.get(group).text
+    total = int(re.search(r"<h2>活动 Events \((\d+)\)</h2>", full).group(1))
+    assert total > 2 and f"<h2>活动 Events ({total})</h2>" in page
+    assert f"Showing the latest 2 of {total} events." in page
+    events = re.search(r'<section id="events">(.*?)</section>', page, re.S).group(1)
+    assert events.count('<div class="kg-fact kg-fact-event">') == 2
+    counted = re.compile(r'<dd id="kg-counted">(.*?)</dd>')
+    assert counted.search(page).group(1) == counted.search(full).group(1)  # totals read every event
+    assert "Showing 0 of 1." in page
