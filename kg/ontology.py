@@ -70,6 +70,7 @@ class KGO(DefinedNamespace):
     mentionedIn: URIRef
     sourcePath: URIRef
     contentHash: URIRef
+    text: URIRef
     region: URIRef
     reports: URIRef
     reportedIn: URIRef

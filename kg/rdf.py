@@ -133,6 +133,7 @@ def emit_article(w: _Writer) -> None:
     w.add(a, RDF.type, SDO.NewsArticle)
     w.add(a, KGO.sourcePath, Literal(ex.article.doc.source_path))
     w.add(a, KGO.contentHash, Literal(ex.article.content_hash))
+    w.add(a, KGO.text, zh(ex.article.text))  # the string the evidence offsets point into (kg serve's article page)
     if ex.headline:
         w.add(a, SDO.headline, zh(ex.headline))
     if ex.published:

@@ -2,6 +2,7 @@
 
 Routes:
 
+- ``/``, ``/search``, ``/e/...``, ``/article/...``, ``/static/...``: the browse pages (kg.browse).
 - ``/query`` SPARQL 1.1 Protocol query endpoint: GET ``?query=``, POST with
   ``application/sparql-query`` or a form-encoded ``query=``; the result format is
   negotiated from ``Accept`` (SPARQL results JSON, XML, CSV, TSV; N-Triples or
@@ -11,8 +12,9 @@ Routes:
 - ``/sparql`` (a query form and the named queries, results as a table) and
   ``/overview`` (charts of money, people and places): kg.overview.
 
-Every response carries a Content-Security-Policy without inline scripts or
-styles. Requests that change or read through POST from another site (``Sec-Fetch-Site: cross-site``/``same-site``, or an ``Origin``
+Every response carries a Content-Security-Policy without inline scripts or styles:
+the pages load their script and stylesheet from /static. Requests that change or read through POST from
+another site (``Sec-Fetch-Site: cross-site``/``same-site``, or an ``Origin``
 other than the server's own) are refused with 403: a web page elsewhere cannot
 drive the endpoint with a simple form. A ``Host`` header naming another host
 is refused too (DNS rebinding).
@@ -56,6 +58,7 @@ class Site:
     allowed_hosts: tuple[str, ...] | None = None  # None: any Host (tests)
     update_lock: threading.Lock = field(default_factory=threading.Lock)
     page_cache: dict[str, Any] = field(default_factory=dict)  # what pages keep between requests, by page
+    generation: int = 0  # counts applied updates; the browse pages rebuild their label index when it changes
 
 
 # --------------------------------------------------------------------------- negotiation
@@ -142,21 +145,25 @@ async def _plain(send, status: int, text: str) -> None:
 
 
 def create_app(site: Site):
-    """The Starlette application serving ``site``."""
+    """The Starlette application serving ``site``; the label index of the search is built here, once."""
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
     from starlette.routing import Route
 
     from kg import overview
+    from kg import browse
 
     routes = [
         Route("/query", _query_endpoint, methods=["GET", "POST"]),
         Route("/update", _update_endpoint, methods=["GET", "POST"]),
-        *overview.routes(),
+        *browse.routes(),  # first: its /static/vis mount must come before /static
+        *[r for r in overview.routes() if getattr(r, "path", None) != "/static"],
     ]
     app = Starlette(routes=routes, middleware=[Middleware(Guard, allowed_hosts=site.allowed_hosts)],
                     exception_handlers={404: _not_found, 405: _method_not_allowed})
     app.state.site = site
+    app.state.browser = browse.Browser(site.store)
+    app.state.browser.index(site.generation)
     return app
 
 
@@ -282,6 +289,7 @@ async def _update_endpoint(request):
     def apply():
         with site.update_lock:
             execute(site.store, query, allow_update=True)
+            site.generation += 1
             site.pool.recycle()
 
     try:
