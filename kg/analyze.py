@@ -703,12 +703,20 @@ def graph_stats(
     top: int = 10,
     graphml: str | os.PathLike | None = None,
     gexf: str | os.PathLike | None = None,
+    endpoint=None,
 ) -> tuple[dict, str]:
     """Load a graph (file or store), compute its stats and write the requested exports: the call behind ``kg stats``.
 
-    Returns the stats and their text rendering.
+    With ``endpoint`` (a ``kg.endpoint.Endpoint``) the graph is the server's default
+    graph, read with one CONSTRUCT over the SPARQL 1.1 Protocol (the measures need
+    the whole graph in memory, as for a file). Returns the stats and their text rendering.
     """
-    g = load_graph(source)
+    if endpoint is not None:
+        from kg.graphio import to_rdflib
+
+        g = to_rdflib(endpoint.default_graph())
+    else:
+        g = load_graph(source)
     stats = compute_stats(g, top=top)
     if graphml or gexf:
         G = event_view(g, area_levels=())

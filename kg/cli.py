@@ -107,6 +107,7 @@ def query(
     list_: bool = typer.Option(False, "--list", help="List the named queries with their questions."),
     allow_update: bool = typer.Option(False, "--allow-update", help="Allow SPARQL Update against the store."),
     allow_service: bool = typer.Option(False, "--allow-service", help="Allow SERVICE (federated queries send HTTP requests to other servers)."),
+    endpoint: str | None = typer.Option(None, "--endpoint", help="Ask a SPARQL server instead (SPARQL 1.1 Protocol), e.g. http://127.0.0.1:7878 (kg load)."),
 ) -> None:
     """Ask the graph a question: a named query, a .rq file or inline SPARQL."""
     from kg.query import format_listing, format_result, list_queries, parse_param_args, run_query
@@ -120,11 +121,47 @@ def query(
             return
         if not query_spec:
             fail("give a query name, a .rq file or SPARQL text (kg query --list shows the named queries)")
-        result = run_query(query_spec, parse_param_args(param), graph_file=graph, store_dir=store, allow_update=allow_update,
-                           allow_service=allow_service)
+        remote = _endpoint(endpoint, graph=graph)
+        result = run_query(query_spec, parse_param_args(param), store=remote, graph_file=graph, store_dir=store,
+                           allow_update=allow_update, allow_service=allow_service)
         typer.echo(format_result(result, fmt, width=shutil.get_terminal_size((200, 24)).columns), nl=fmt in ("table", "json"))
     except KGError as e:
         fail(str(e))
+
+
+def _endpoint(url: str | None, **exclusive):
+    """The ``kg.endpoint.Endpoint`` for ``--endpoint URL`` (None without it); refuse it beside a local source."""
+    if url is None:
+        return None
+    given = [f"--{name}" if name != "source" else "GRAPH" for name, value in exclusive.items() if value is not None]
+    if given:
+        fail(f"--endpoint reads the graph on a SPARQL server; it cannot be combined with {' or '.join(given)}")
+    from kg.endpoint import Endpoint
+
+    try:
+        return Endpoint(url)
+    except KGError as e:
+        fail(str(e))
+
+
+@app.command()
+def load(
+    files: list[Path] = typer.Argument(..., help="Graph files with one named graph per article (.trig .nq), as kg build or kg export write them."),
+    endpoint: str = typer.Option(..., "--endpoint", help="The SPARQL server, e.g. http://127.0.0.1:7878 (oxigraph serve): /query, /update and /store under it."),
+    graph_store: str | None = typer.Option(None, "--graph-store", help="Graph Store Protocol URL if not ENDPOINT/store."),
+    update_url: str | None = typer.Option(None, "--update-url", help="SPARQL Update URL if not ENDPOINT/update."),
+) -> None:
+    """Load graph files into a SPARQL server: one named graph per article, their union as the default graph."""
+    from kg.endpoint import Endpoint, load_files
+
+    try:
+        with Endpoint(endpoint, update_url=update_url, graph_store=graph_store) as remote:
+            report = load_files(remote, files)
+    except KGError as e:
+        fail(str(e))
+    for iri in report.dropped:
+        typer.echo(f"dropped {iri} (an older version of a loaded article)", err=True)
+    typer.echo(f"{report.summary()} -> {endpoint}", err=True)
 
 
 @app.command()
@@ -216,6 +253,7 @@ def viz(
     param: list[str] = typer.Option([], "--param", "-p", help="With --query: bind a query parameter, name=value (repeatable)."),
     types: str | None = typer.Option(None, "--type", help="Keep only these kinds, comma-separated: person,organization,place,group,event."),
     max_nodes: int = typer.Option(3000, "--max-nodes", min=1, help="Refuse views larger than this (the message says how to narrow them)."),
+    endpoint: str | None = typer.Option(None, "--endpoint", help="Draw the graph on a SPARQL server instead (SPARQL 1.1 Protocol)."),
 ) -> None:
     """Draw the graph as an interactive HTML page: search, type filters, tooltips with evidence."""
     from kg.query import parse_param_args
@@ -225,9 +263,10 @@ def viz(
         fail("--param needs --query")
     if output.suffix.lower() not in (".html", ".htm"):
         fail(f"{output}: the output must be an .html file")
+    remote = _endpoint(endpoint, source=graph)
     try:
         net = viz_graph(graph, view=view, focus_name=focus, depth=depth, query=query, params=parse_param_args(param),
-                        types=types.split(",") if types else None, max_nodes=max_nodes)
+                        types=types.split(",") if types else None, max_nodes=max_nodes, endpoint=remote)
         net.write_html(output)
     except KGError as e:
         fail(str(e))
@@ -261,14 +300,16 @@ def stats(
     graphml: Path | None = typer.Option(None, "--graphml", help="Also write the event view as GraphML (Gephi, yEd)."),
     gexf: Path | None = typer.Option(None, "--gexf", help="Also write the event view as GEXF (Gephi)."),
     as_json: bool = typer.Option(False, "--json", help="Print the numbers as JSON."),
+    endpoint: str | None = typer.Option(None, "--endpoint", help="Measure the graph on a SPARQL server instead (SPARQL 1.1 Protocol)."),
 ) -> None:
     """Network analysis: counts by type, most connected officials and organizations, communities, components."""
     import json
 
     from kg.analyze import graph_stats
 
+    remote = _endpoint(endpoint, source=graph)
     try:
-        result, text = graph_stats(graph, top=top, graphml=graphml, gexf=gexf)
+        result, text = graph_stats(graph, top=top, graphml=graphml, gexf=gexf, endpoint=remote)
     except KGError as e:
         fail(str(e))
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else text)

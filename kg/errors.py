@@ -29,5 +29,9 @@ class StoreError(KGError):
     """The graph store cannot be opened, read or written."""
 
 
+class EndpointError(KGError):
+    """A SPARQL server cannot be reached, or answered a request with an error."""
+
+
 class EvalError(KGError):
     """Gold annotations cannot be read or matched."""

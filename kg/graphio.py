@@ -78,12 +78,12 @@ def format_for(path: str | os.PathLike) -> Format:
 # --------------------------------------------------------------------------- reading
 
 
-def read_graph(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> ox.Store:
+def read_graph(paths: str | os.PathLike | Iterable[str | os.PathLike], *, union: bool = True) -> ox.Store:
     """Read one or more graph files into a new in-memory store.
 
     Triples go to the default graph; the named graphs of TriG and N-Quads files
     stay named graphs and the default graph becomes their union, as in the
-    on-disk store.
+    on-disk store (with ``union=False`` it stays as the files have it).
 
     Raises:
         InputError: a file is missing, has an unknown suffix or does not parse
@@ -102,7 +102,7 @@ def read_graph(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> ox.Sto
         except (SyntaxError, ValueError, OSError) as e:
             raise InputError(f"{path}: cannot read graph: {e}") from e
         quads = quads or fmt.quads
-    if quads:
+    if quads and union:
         store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
     return store
 

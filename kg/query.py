@@ -436,7 +436,9 @@ def run_query(
     """Run a query against ``store``, else a graph file, else the store at ``store_dir``.
 
     Queries read the store's default graph: the union of the article graphs,
-    each triple once (see kg.store).
+    each triple once (see kg.store). ``store`` may be a ``kg.endpoint.Endpoint``:
+    the query then runs on a SPARQL server over the SPARQL 1.1 Protocol, its
+    parameters bound by the same VALUES block (terms written by pyoxigraph).
 
     Raises:
         QueryError: an update without ``allow_update``, an update on a graph file,
@@ -467,6 +469,9 @@ def execute(
     max_rows: int | None = None,
 ) -> QueryResult:
     """Guard, bind and run ``query`` on ``store``; read at most ``max_rows`` rows (more is an error).
+
+    ``store`` is a ``pyoxigraph.Store`` or anything with its ``query`` and ``update``
+    (a ``kg.endpoint.Endpoint``, which sends the bound text to a SPARQL server).
 
     Raises:
         QueryError: refused by guard_query, an update without ``allow_update``, a bad

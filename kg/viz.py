@@ -393,15 +393,23 @@ def viz_graph(
     params: dict | None = None,
     types: list[str] | None = None,
     max_nodes: int | None = DEFAULT_MAX_NODES,
+    endpoint=None,
 ) -> OfflineNetwork:
-    """Load a graph (file, store, or the default store) and draw the view asked for: the library call behind ``kg viz``."""
+    """Load a graph (file, store, or the default store) and draw the view asked for: the library call behind ``kg viz``.
+
+    With ``endpoint`` (a ``kg.endpoint.Endpoint``) the graph is the server's default graph,
+    read with one CONSTRUCT over the SPARQL 1.1 Protocol, and ``query`` runs on the server.
+    """
     from kg import analyze
     from kg.graphio import to_rdflib
     from kg.store import open_source
 
-    store = open_source(source)
+    store = endpoint.default_graph() if endpoint is not None else open_source(source)
     idx = analyze.Index(to_rdflib(store))
-    G = analyze.query_view(idx, query, params, store=store) if query else analyze.build_view(idx, view)
+    if query:
+        G = analyze.query_view(idx, query, params, store=endpoint if endpoint is not None else store)
+    else:
+        G = analyze.build_view(idx, view)
     if focus_name:
         G = analyze.focus(G, focus_name, depth)
     if types:
