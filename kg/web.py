@@ -150,8 +150,7 @@ def create_app(site: Site):
     from starlette.middleware import Middleware
     from starlette.routing import Route
 
-    from kg import overview
-    from kg import browse
+    from kg import browse, overview
 
     routes = [
         Route("/query", _query_endpoint, methods=["GET", "POST"]),
