@@ -9,11 +9,11 @@ writes the README's screenshots (docs/img/) there.
 from __future__ import annotations
 
 import os
-import shutil
 import urllib.parse
 from pathlib import Path
 
 import pytest
+from browser_support import ARGS, CHROMIUM, require_browser
 
 from kg.model import Document
 from kg.pipeline import process_document
@@ -23,27 +23,7 @@ from kg.store import open_store, update_articles
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "daxing_songwennuan.txt"
-CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
-INSTALL = "apt-get install chromium fonts-noto-cjk (and pip install -e '.[test]' for playwright)"
-ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-
-
-def _missing(reason: str) -> None:
-    """Skip, or fail where CI sets KG_REQUIRE_BROWSER=1 after installing Chromium (a broken install must not pass)."""
-    if os.environ.get("KG_REQUIRE_BROWSER") == "1":
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason, allow_module_level=True)
-
-
-if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-    _missing(f"Chromium not found at {CHROMIUM}: {INSTALL}")
-try:
-    from playwright import sync_api
-except ImportError:
-    _missing(f"playwright is missing: {INSTALL}")
+sync_api = require_browser()
 
 
 @pytest.fixture(scope="module")

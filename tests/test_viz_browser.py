@@ -5,12 +5,11 @@ Needs Debian's Chromium and a CJK font (`apt-get install chromium fonts-noto-cjk
 """
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 import rdflib
+from browser_support import ARGS, CHROMIUM, require_browser
 from rdflib import Literal
 from rdflib.namespace import RDF, RDFS, SKOS
 from typer.testing import CliRunner
@@ -21,26 +20,7 @@ from kg.ontology import KGO, KGR
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "daxing_songwennuan.txt"
-CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
-INSTALL = "apt-get install chromium fonts-noto-cjk (and pip install -e '.[test]' for playwright)"
-ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-
-def _missing(reason: str) -> None:
-    """Skip, or fail where CI sets KG_REQUIRE_BROWSER=1 after installing Chromium (a broken install must not pass)."""
-    if os.environ.get("KG_REQUIRE_BROWSER") == "1":
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason, allow_module_level=True)
-
-
-if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-    _missing(f"Chromium not found at {CHROMIUM}: {INSTALL}")
-try:
-    from playwright import sync_api
-except ImportError:
-    _missing(f"playwright is missing: {INSTALL}")
+sync_api = require_browser()
 
 # Draw two characters in the page's font on a scratch canvas; with no CJK font both come out as the same box.
 GLYPHS_DIFFER = """([a, b]) => {

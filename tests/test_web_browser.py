@@ -6,35 +6,17 @@ tests/test_viz_browser.py (whose KG_REQUIRE_BROWSER switch turns a missing brows
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
+from browser_support import ARGS, CHROMIUM, require_browser
 
 from kg.build import build_graph, write_graph
 from kg.model import Document
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
-INSTALL = "apt-get install chromium fonts-noto-cjk (and pip install -e '.[test]' for playwright)"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def _missing(reason: str) -> None:
-    if os.environ.get("KG_REQUIRE_BROWSER") == "1":
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason, allow_module_level=True)
-
-
-if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-    _missing(f"Chromium not found at {CHROMIUM}: {INSTALL}")
-try:
-    from playwright import sync_api
-except ImportError:
-    _missing(f"playwright is missing: {INSTALL}")
+sync_api = require_browser()
 
 HOSTILE = Document(
     "hostile.txt", "hostile",
