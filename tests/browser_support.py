@@ -35,3 +35,44 @@ def require_browser():
     except ImportError:
         _missing(f"playwright is missing: {INSTALL}")
     return sync_api
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per module, each context with a fresh temporary profile."""
+    with require_browser().sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+class RecordingTab:
+    """A browser tab that records console errors (CSP violations among them), dialogs and requests, and refuses
+    every request ``allowed(url)`` rejects (recorded in ``refused``)."""
+
+    def __init__(self, browser, allowed, width: int = 1400):
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.requests: list[str] = []
+        self.refused: list[str] = []
+        self.context = browser.new_context(viewport={"width": width, "height": 900})
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type in ("error", "warning") and self.errors.append(f"{m.type}: {m.text}"))
+        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        self.page.on("dialog", self._dialog)
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.route("**/*", lambda route: self._route(route, allowed))
+
+    def _route(self, route, allowed) -> None:
+        if allowed(route.request.url):
+            route.continue_()
+        else:
+            self.refused.append(route.request.url)
+            route.abort()
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def close(self) -> None:
+        self.context.close()

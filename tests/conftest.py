@@ -1,9 +1,10 @@
-"""Shared fixtures: the bundled example article, built once per session."""
+"""Shared fixtures: the bundled example article, built once per session, and Chromium for the browser tests."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from browser_support import browser  # noqa: F401 (the Chromium fixture of the browser tests)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "daxing_songwennuan.txt"

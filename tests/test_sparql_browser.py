@@ -13,7 +13,7 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from browser_support import ARGS, CHROMIUM, require_browser
+from browser_support import RecordingTab, require_browser
 
 from kg.model import Document
 from kg.pipeline import process_document
@@ -42,39 +42,16 @@ def server(store_dir):
         yield s
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)  # a fresh temporary profile
-        yield b
-        b.close()
-
-
-class Page:
+class Page(RecordingTab):
     """A browser tab on the server, recording console errors (CSP violations among them), dialogs and requests."""
 
     def __init__(self, browser, server):
         self.origin = f"http://127.0.0.1:{server.port}"
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        self.foreign: list[str] = []
-        self.context = browser.new_context(viewport={"width": 1300, "height": 900})
-        self.page = self.context.new_page()
-        self.page.on("console", lambda m: m.type in ("error", "warning") and self.errors.append(f"{m.type}: {m.text}"))
-        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
-        self.page.on("dialog", self._dialog)
-        self.page.route("**/*", self._route)
+        super().__init__(browser, lambda url: url.startswith(self.origin + "/"), width=1300)
 
-    def _route(self, route) -> None:
-        if route.request.url.startswith(self.origin + "/"):
-            route.continue_()
-        else:
-            self.foreign.append(route.request.url)
-            route.abort()
-
-    def _dialog(self, dialog) -> None:
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
+    @property
+    def foreign(self) -> list[str]:
+        return self.refused
 
     def goto(self, path: str):
         return self.page.goto(self.origin + path)
@@ -86,8 +63,6 @@ class Page:
         self.page.screenshot(path=str(shot), full_page=True)
         assert shot.stat().st_size > 20_000
 
-    def close(self) -> None:
-        self.context.close()
 
 
 def test_run_a_named_query_from_the_sparql_page(browser, server, store_dir, tmp_path):

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 import rdflib
-from browser_support import ARGS, CHROMIUM, require_browser
+from browser_support import RecordingTab, require_browser
 from rdflib import Literal
 from rdflib.namespace import RDF, RDFS, SKOS
 from typer.testing import CliRunner
@@ -34,34 +33,13 @@ GLYPHS_DIFFER = """([a, b]) => {
 PAYLOADS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "'\"<b>粗</b>\u2028")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)  # a fresh temporary profile
-        yield b
-        b.close()
-
-
-class Page:
+class Page(RecordingTab):
     """A page opened from a file with every request recorded and every non-file request refused."""
 
     def __init__(self, browser, path: Path):
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
-        self.page = self.context.new_page()
-        self.page.on("console", lambda m: m.type in ("error", "warning") and self.errors.append(f"{m.type}: {m.text}"))
-        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
-        self.page.on("dialog", self._dialog)
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.route("**/*", lambda route: route.continue_() if route.request.url == path.as_uri() else route.abort())
+        super().__init__(browser, lambda url: url == path.as_uri())
         self.page.goto(path.as_uri())
         self.page.wait_for_function("window.kgReady === true", timeout=30_000)
-
-    def _dialog(self, dialog) -> None:
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
 
     def search(self, text: str) -> None:
         self.page.fill("#kg-search", text)

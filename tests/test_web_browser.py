@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_support import ARGS, CHROMIUM, require_browser
+from browser_support import RecordingTab, require_browser
 
 from kg.build import build_graph, write_graph
 from kg.model import Document
@@ -37,35 +37,11 @@ def server(tmp_path_factory, example_doc):
         yield s
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-class Tab:
+class Tab(RecordingTab):
     """A page that records console errors, dialogs and every request, and refuses requests off the server."""
 
     def __init__(self, browser, origin: str):
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        self.requests: list[str] = []
-        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
-        self.page = self.context.new_page()
-        self.page.on("console", lambda m: m.type in ("error", "warning") and self.errors.append(f"{m.type}: {m.text}"))
-        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
-        self.page.on("dialog", self._dialog)
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(origin) else route.abort())
-
-    def _dialog(self, dialog) -> None:
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    def close(self) -> None:
-        self.context.close()
+        super().__init__(browser, lambda url: url.startswith(origin))
 
 
 @pytest.fixture
