@@ -51,24 +51,7 @@ def validate(data_graph: Graph) -> tuple[bool, str]:
     >>> validate(Graph())[0]
     True
     """
-    try:
-        from pyshacl import validate as shacl_validate  # heavy import, only when validating
-    except ImportError as e:
-        raise KGError(
-            "kg validate needs pySHACL, installed with the 'shacl' extra: pip install 'kg-news[shacl]'"
-        ) from e
-
-    conforms, _results_graph, results_text = shacl_validate(
-        data_graph,
-        shacl_graph=load_shapes(),
-        ont_graph=load_ontology(),
-        inference="none",
-        abort_on_first=False,
-        allow_warnings=False,
-        meta_shacl=False,
-        advanced=False,
-        inplace=False,
-    )
+    conforms, _results_graph, results_text = _shacl(data_graph, "kg validate needs")
     return bool(conforms), str(results_text)
 
 
@@ -81,16 +64,20 @@ def shacl_results(store):
     Raises:
         KGError: pySHACL is not installed (the message names the extra).
     """
-    try:
-        from pyshacl import validate as shacl_validate
-    except ImportError as e:
-        raise KGError(
-            "SHACL checks need pySHACL, installed with the 'shacl' extra: pip install 'kg-news[shacl]'"
-        ) from e
     from kg.graphio import from_rdflib, to_rdflib
 
-    _conforms, results_graph, _text = shacl_validate(
-        to_rdflib(store),
+    _conforms, results_graph, _text = _shacl(to_rdflib(store), "SHACL checks need")
+    return from_rdflib(results_graph)
+
+
+def _shacl(data_graph: Graph, who: str):
+    """pySHACL over ``data_graph`` with the shapes and the ontology: (conforms, results graph, text)."""
+    try:
+        from pyshacl import validate as shacl_validate  # heavy import, only when validating
+    except ImportError as e:
+        raise KGError(f"{who} pySHACL, installed with the 'shacl' extra: pip install 'kg-news[shacl]'") from e
+    return shacl_validate(
+        data_graph,
         shacl_graph=load_shapes(),
         ont_graph=load_ontology(),
         inference="none",
@@ -100,4 +87,3 @@ def shacl_results(store):
         advanced=False,
         inplace=False,
     )
-    return from_rdflib(results_graph)
