@@ -223,8 +223,9 @@ def export(
 
 @app.command()
 def serve(
-    store: Path = typer.Option(Path("output/store"), "--store", help="The store directory."),
+    store: Path | None = typer.Option(None, "--store", help="The store directory (default: output/store)."),
     graph: Path | None = typer.Option(None, "--graph", help="Serve this graph file (loaded into a scratch store) instead."),
+    endpoint: str | None = typer.Option(None, "--endpoint", help="Serve the graph of a SPARQL server instead (SPARQL 1.1 Protocol, e.g. oxigraph serve after kg load)."),
     port: int = typer.Option(7878, "--port", min=1, max=65535, help="TCP port."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (default: this machine only)."),
     allow_update: bool = typer.Option(False, "--allow-update", help="Also accept SPARQL Update at /update."),
@@ -235,9 +236,13 @@ def serve(
     """Serve the graph in the browser (search, entity, article, SPARQL pages) and as a SPARQL 1.1 endpoint."""
     from kg.serve import serve as run_server
 
+    if endpoint is not None:
+        _endpoint(endpoint, store=store, graph=graph)  # refuses a local source beside it, and a bad URL
+    elif store is not None and graph is not None:
+        fail("--store and --graph name two graphs; serve one")
     try:
-        run_server(store, port, host=host, graph_file=graph, allow_update=allow_update, timeout=timeout,
-                   max_rows=max_rows, workers=workers, announce=lambda line: typer.echo(line, err=True))
+        run_server(store or Path("output/store"), port, host=host, graph_file=graph, endpoint=endpoint,
+                   allow_update=allow_update, timeout=timeout, max_rows=max_rows, workers=workers, announce=lambda line: typer.echo(line, err=True))
     except KGError as e:
         fail(str(e))
 

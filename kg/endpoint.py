@@ -36,6 +36,8 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+import time
 import urllib.parse
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -43,7 +45,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import EndpointError, InputError
+from kg.errors import EndpointError, EndpointTimeout, EndpointUnreachable, InputError
 from kg.graphio import format_for, read_graph
 from kg.ontology import KGO, KGR, LINKS_GRAPH
 
@@ -54,6 +56,7 @@ _RESULTS_JSON = "application/sparql-results+json"
 CONNECT_TIMEOUT = 10.0
 DEFAULT_TIMEOUT = 300.0
 _MESSAGE_CHARS = 600  # of a server's error body, in our message
+_CLIENT_LOCK = threading.Lock()
 
 
 class Endpoint:
@@ -91,11 +94,12 @@ class Endpoint:
 
     @property
     def client(self):
-        if self._client is None:
-            import httpx
+        with _CLIENT_LOCK:  # kg serve asks from several threads; httpx.Client itself is thread-safe
+            if self._client is None:
+                import httpx
 
-            self._client = httpx.Client(timeout=httpx.Timeout(self.timeout, connect=CONNECT_TIMEOUT))
-        return self._client
+                self._client = httpx.Client(timeout=httpx.Timeout(self.timeout, connect=CONNECT_TIMEOUT))
+            return self._client
 
     def close(self) -> None:
         """Close the HTTP connections."""
@@ -119,9 +123,9 @@ class Endpoint:
         try:
             response = self.client.request(method, url, **kwargs)
         except httpx.TimeoutException as e:
-            raise EndpointError(f"{url}: no answer to {what} within {self.timeout:g} s ({type(e).__name__})") from e
+            raise EndpointTimeout(f"{url}: no answer to {what} within {self.timeout:g} s ({type(e).__name__})") from e
         except httpx.HTTPError as e:  # refused, unknown host, reset: the server is not there
-            raise EndpointError(f"{url}: cannot reach the SPARQL server for {what}: {e or type(e).__name__} "
+            raise EndpointUnreachable(f"{url}: cannot reach the SPARQL server for {what}: {e or type(e).__name__} "
                                 "(is it running, and is the URL right?)") from e
         if response.status_code >= 400 and response.status_code not in allow:
             body = " ".join(response.text.split())
@@ -321,3 +325,94 @@ def load_files(endpoint: Endpoint, paths: Iterable[str | os.PathLike]) -> LoadRe
     for lst in (report.added, report.replaced, report.other_graphs):
         lst.sort()
     return report
+
+
+# --------------------------------------------------------------------------- the server as a store (kg serve --endpoint)
+
+
+class EndpointStore:
+    """The calls of ``pyoxigraph.Store`` that kg serve's pages make, answered by a SPARQL server.
+
+    ``quads_for_pattern`` becomes a SELECT over the SPARQL 1.1 Protocol whose bound terms
+    are a VALUES block written by pyoxigraph (as kg.query binds parameters), so a term
+    taken from the graph or a URL is data, never query text. The answers of small
+    patterns are cached, since a page asks for the same labels many times; ``update``
+    (and ``forget``) empty the cache, so the pages never show a graph older than
+    their own server's last update. Changes made on the server by others (a
+    ``kg load``) show on the pages once their cached answers expire, after
+    ``CACHE_SECONDS``.
+    """
+
+    CACHE_PATTERNS = 20_000  # patterns remembered; past this the cache starts again
+    CACHE_MAX_QUADS = 1_000  # a larger answer (every label) is not kept
+    CACHE_SECONDS = 60.0
+
+    def __init__(self, endpoint: Endpoint):
+        self.endpoint = endpoint
+        self._cache: dict[tuple, tuple[float, list[ox.Quad]]] = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"EndpointStore({self.endpoint.query_url!r})"
+
+    def quads_for_pattern(self, subject=None, predicate=None, object=None, graph_name=None) -> list[ox.Quad]:
+        """The quads matching the pattern, sorted; ``graph_name`` is a named graph, else the default graph.
+
+        A blank node cannot be named over the protocol (in a query it is a variable), so a
+        pattern holding one matches nothing here; kg-news graphs have no blank nodes.
+
+        Raises:
+            EndpointError: the server cannot be reached or refuses the query.
+        """
+        graph = ox.DefaultGraph() if graph_name is None else graph_name
+        if not isinstance(graph, ox.DefaultGraph | ox.NamedNode):
+            raise EndpointError(f"{self.endpoint.query_url}: a pattern over {graph} is not supported")
+        bound = {"s": subject, "p": predicate, "o": object}
+        if any(isinstance(t, ox.BlankNode) for t in bound.values()):
+            return []
+        key = tuple(str(t) for t in (subject, predicate, object, graph))
+        now = time.monotonic()
+        with self._lock:
+            hit = self._cache.get(key)
+        if hit is not None and now - hit[0] < self.CACHE_SECONDS:
+            return hit[1]
+        quads = self._ask(bound, graph)
+        if len(quads) <= self.CACHE_MAX_QUADS:
+            with self._lock:
+                if len(self._cache) >= self.CACHE_PATTERNS:
+                    self._cache.clear()
+                self._cache[key] = (now, quads)
+        return quads
+
+    def _ask(self, bound: dict, graph) -> list[ox.Quad]:
+        names = [n for n, t in bound.items() if t is not None]
+        values = (f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(str(bound[n]) for n in names)}) }} "
+                  if names else "")
+        pattern = "?s ?p ?o" if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph} {{ ?s ?p ?o }}"
+        answer = self.endpoint.query(f"SELECT ?s ?p ?o WHERE {{ {values}{pattern} }}")
+        if not isinstance(answer, ox.QuerySolutions):
+            raise EndpointError(f"{self.endpoint.query_url}: a SELECT query did not return solutions")
+        quads = []
+        for row in answer:
+            s, p, o = (row[n] if bound[n] is None else bound[n] for n in ("s", "p", "o"))
+            if s is None or p is None or o is None:
+                continue
+            quads.append(ox.Quad(s, p, o, graph))
+        quads.sort(key=lambda q: _key(q.triple))
+        return quads
+
+    def query(self, text: str, *, prefixes: Mapping[str, str] | None = None):
+        """As ``Endpoint.query``."""
+        return self.endpoint.query(text, prefixes=prefixes)
+
+    def update(self, text: str, *, prefixes: Mapping[str, str] | None = None) -> None:
+        """As ``Endpoint.update``; then forget the cached patterns."""
+        try:
+            self.endpoint.update(text, prefixes=prefixes)
+        finally:
+            self.forget()
+
+    def forget(self) -> None:
+        """Empty the pattern cache."""
+        with self._lock:
+            self._cache.clear()

@@ -33,5 +33,13 @@ class EndpointError(KGError):
     """A SPARQL server cannot be reached, or answered a request with an error."""
 
 
+class EndpointUnreachable(EndpointError):
+    """A SPARQL server does not answer at all (refused, unknown host, reset)."""
+
+
+class EndpointTimeout(EndpointError):
+    """A SPARQL server gave no answer within the time limit."""
+
+
 class EvalError(KGError):
     """Gold annotations cannot be read or matched."""

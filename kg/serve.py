@@ -11,6 +11,11 @@ the server dies, even by ``kill -9``. The order of startup makes failures clear:
    is printed;
 4. the query workers start and open the store; only then is the URL printed.
 
+With ``--endpoint URL`` the graph lives on a SPARQL server instead (``kg load``):
+no store, no lock, no workers; the pages read it through ``kg.endpoint.EndpointStore``
+and ``/query`` forwards each query, guarded and bound as locally, through an
+``EndpointPool``. The server must answer before any URL is printed.
+
 ``start_server`` runs ``kg serve`` as a child process and waits until it answers
 (for tests and scripts); ``serve`` is what the command runs in the foreground.
 """
@@ -30,7 +35,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.errors import KGError, StoreError
+from kg.errors import EndpointError, EndpointTimeout, KGError, QueryError, QueryTimeout, StoreError
 from kg.graphio import format_for
 from kg.store import DEFAULT_STORE, hold_serve_lock, load_graph_file, open_store
 
@@ -115,12 +120,79 @@ def _copy_file_to_store(graph_file: str | os.PathLike, store_dir: Path) -> None:
     del disk  # release the write lock; the server opens the directory itself
 
 
+class EndpointPool:
+    """What kg.web asks of a ``kg.sandbox.QueryPool``, answered by a SPARQL server (``kg serve --endpoint``).
+
+    A query is guarded and its parameters bound as on a local store (kg.query.execute),
+    then sent over the SPARQL 1.1 Protocol; the answer is read back and written in the
+    format the client negotiated, so /query, the SPARQL page and the overview behave
+    as over a local store. The time limit is the HTTP timeout; the server itself runs
+    the query (a query it is still running after the limit is its own to stop).
+    """
+
+    def __init__(self, store, *, max_rows: int = 10_000):
+        self.store = store  # a kg.endpoint.EndpointStore
+        self.max_rows = max_rows
+        self._generation = 0
+
+    def run(self, query, params, fmt):
+        """Run a NamedQuery on the server; return its serialized ``kg.sandbox.Answer``.
+
+        Raises:
+            QueryTimeout: no answer within the time limit.
+            QueryError: the query is refused here or by the server (its message quoted), or the server is unreachable.
+        """
+        from kg.query import execute
+        from kg.sandbox import Answer, serialize
+
+        try:
+            result = execute(self.store, query, params, max_rows=self.max_rows)
+        except EndpointTimeout as e:
+            raise QueryTimeout(str(e)) from None
+        except EndpointError as e:
+            raise QueryError(str(e)) from None
+        media_type, body = serialize(result, fmt)
+        return Answer(result.kind, media_type, body)
+
+    @property
+    def generation(self) -> int:
+        """Counts updates made through this server: cached pages of another generation are stale."""
+        return self._generation
+
+    def recycle(self) -> None:
+        """After an update: forget cached patterns and start a new generation."""
+        self._generation += 1
+        self.store.forget()
+
+    def close(self) -> None:
+        """Close the HTTP connections."""
+        self.store.endpoint.close()
+
+
+def open_endpoint(url: str, timeout: float):
+    """An ``EndpointStore`` on the SPARQL server at ``url`` that has answered a first query.
+
+    Raises:
+        EndpointError: the URL is not http(s), or the server does not answer ``ASK {}``.
+    """
+    from kg.endpoint import Endpoint, EndpointStore
+
+    endpoint = Endpoint(url, timeout=timeout)
+    try:
+        endpoint.query("ASK {}")
+    except BaseException:
+        endpoint.close()
+        raise
+    return EndpointStore(endpoint)
+
+
 def serve(
     store_dir: str | os.PathLike = DEFAULT_STORE,
     port: int = 7878,
     *,
     host: str = HOST,
     graph_file: str | os.PathLike | None = None,
+    endpoint: str | None = None,
     allow_update: bool = False,
     timeout: float = 10.0,
     max_rows: int = 10_000,
@@ -129,8 +201,10 @@ def serve(
 ) -> None:
     """Serve until SIGINT/SIGTERM; ``announce`` gets the line with the URL once the server listens.
 
+    ``endpoint``: serve the graph of that SPARQL server instead of a store (no store is opened).
+
     Raises:
-        KGError: the store, the lock, the port or the workers fail (nothing is announced).
+        KGError: the store, the lock, the SPARQL server, the port or the workers fail (nothing is announced).
     """
     check_web_dependencies()
     import uvicorn
@@ -138,14 +212,24 @@ def serve(
     from kg.sandbox import QueryPool
     from kg.web import Site, create_app
 
-    prepared = prepare_store(store_dir, graph_file)
-    with prepared.cleanup:
-        sock = bind_port(host, port)
-        prepared.cleanup.callback(sock.close)
-        pool = QueryPool(prepared.store_dir, size=workers, timeout=timeout, max_rows=max_rows)
-        prepared.cleanup.callback(pool.close)
-        store = (open_store(prepared.store_dir, serving=True, create=False) if allow_update
-                 else open_store(prepared.store_dir, read_only=True))
+    with ExitStack() as cleanup:
+        if endpoint is not None:
+            store = open_endpoint(endpoint, timeout)
+            pool = EndpointPool(store, max_rows=max_rows)
+            cleanup.callback(pool.close)
+            sock = bind_port(host, port)
+            cleanup.callback(sock.close)
+            source = endpoint
+        else:
+            prepared = prepare_store(store_dir, graph_file)
+            cleanup.enter_context(prepared.cleanup)
+            sock = bind_port(host, port)
+            cleanup.callback(sock.close)
+            pool = QueryPool(prepared.store_dir, size=workers, timeout=timeout, max_rows=max_rows)
+            cleanup.callback(pool.close)
+            store = (open_store(prepared.store_dir, serving=True, create=False) if allow_update
+                     else open_store(prepared.store_dir, read_only=True))
+            source = None
         actual = sock.getsockname()[1]
         names = {host, "localhost", "127.0.0.1"} if host in ("127.0.0.1", "localhost") else {host}
         site = Site(store, pool, allow_update, allowed_hosts=tuple(sorted(f"{h}:{actual}" for h in names)))
@@ -153,7 +237,8 @@ def serve(
         config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
         server = uvicorn.Server(config)
         mode = "read-write" if allow_update else "read-only"
-        announce(f"kg serve ({mode}): http://{host}:{actual}/  SPARQL endpoint http://{host}:{actual}/query  (Ctrl-C stops)")
+        over = f" over {source}" if source else ""
+        announce(f"kg serve ({mode}{over}): http://{host}:{actual}/  SPARQL endpoint http://{host}:{actual}/query  (Ctrl-C stops)")
         server.run(sockets=[sock])
 
 
@@ -205,10 +290,14 @@ class Server:
         self.stop()
 
 
-def server_command(store_dir, port: int, *, graph_file=None, allow_update: bool = False, extra: tuple[str, ...] = ()) -> list[str]:
+def server_command(store_dir, port: int, *, graph_file=None, endpoint: str | None = None, allow_update: bool = False,
+                   extra: tuple[str, ...] = ()) -> list[str]:
     """The command line of a ``kg serve`` child."""
     cmd = [sys.executable, "-m", "kg.cli", "serve", "--port", str(port)]
-    cmd += ["--graph", str(graph_file)] if graph_file is not None else ["--store", str(store_dir)]
+    if endpoint is not None:
+        cmd += ["--endpoint", endpoint]
+    else:
+        cmd += ["--graph", str(graph_file)] if graph_file is not None else ["--store", str(store_dir)]
     if allow_update:
         cmd.append("--allow-update")
     return cmd + list(extra)
@@ -220,6 +309,7 @@ def start_server(
     *,
     allow_update: bool = False,
     graph_file: str | os.PathLike | None = None,
+    endpoint: str | None = None,
     timeout: float = 60.0,
     extra: tuple[str, ...] = (),
 ) -> Server:
@@ -230,10 +320,11 @@ def start_server(
     """
     port = port or free_port()
     log_fd, log_name = tempfile.mkstemp(prefix="kg-serve-", suffix=".log")
-    cmd = server_command(store_dir, port, graph_file=graph_file, allow_update=allow_update, extra=extra)
+    cmd = server_command(store_dir, port, graph_file=graph_file, endpoint=endpoint, allow_update=allow_update, extra=extra)
     with os.fdopen(log_fd, "wb") as log:
         process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    server = Server(process, port, Path(store_dir) if graph_file is None else None, allow_update, Path(log_name))
+    server = Server(process, port, Path(store_dir) if graph_file is None and endpoint is None else None, allow_update,
+                    Path(log_name))
     deadline = time.monotonic() + timeout
     probe = server.query_url + "?" + urllib.parse.urlencode({"query": "ASK {}"})
     while True:

@@ -25,7 +25,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.errors import KGError, PoolBusy, QueryError, QueryTimeout
+from kg.errors import EndpointError, KGError, PoolBusy, QueryError, QueryTimeout
 from kg.sandbox import MEDIA_TYPES, QueryPool
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -159,7 +159,7 @@ def create_app(site: Site):
         *[r for r in overview.routes() if getattr(r, "path", None) != "/static"],
     ]
     app = Starlette(routes=routes, middleware=[Middleware(Guard, allowed_hosts=site.allowed_hosts)],
-                    exception_handlers={404: _not_found, 405: _method_not_allowed})
+                    exception_handlers={404: _not_found, 405: _method_not_allowed, EndpointError: _upstream_failed})
     app.state.site = site
     app.state.browser = browse.Browser(site.store)
     app.state.browser.index(site.generation)
@@ -174,6 +174,13 @@ def _error(status: int, message: str):
 
 async def _not_found(request, exc):
     return _error(404, f"no such page: {request.url.path}")
+
+
+async def _upstream_failed(request, exc):
+    from kg.browse import error_page
+
+    # kg serve --endpoint: the SPARQL server behind the pages failed (its message, escaped by the template)
+    return error_page(502, "The SPARQL server did not answer", str(exc))
 
 
 async def _method_not_allowed(request, exc):

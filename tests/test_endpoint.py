@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -244,3 +245,144 @@ def test_load_needs_named_graphs(tmp_path, server):
     assert r.exit_code == 1 and f"{ttl}: Turtle holds only the union graph" in r.output and ".nq" in r.output
     r = kg("load", str(tmp_path / "missing.nq"), "--endpoint", server)
     assert r.exit_code == 1 and "missing.nq: no such graph file" in r.output
+
+
+# --------------------------------------------------------------------------- kg serve --endpoint (issues 12, 14)
+
+GUO = "https://w3id.org/kg-news/id/person/北京市/大兴区/郭金江"
+
+
+def _site_over(source):
+    """The kg serve app over ``source``: a graph file (local store) or a SPARQL server URL."""
+    from kg.serve import EndpointPool, open_endpoint
+    from kg.store import load_graph_file
+    from kg.web import Site, create_app
+
+    pytest.importorskip("starlette")
+    from starlette.testclient import TestClient
+
+    if isinstance(source, Path):
+        class LocalPool:  # the local pool runs queries in worker processes; in-process is enough here
+            generation = 0
+
+            def __init__(self, store):
+                self.store = store
+
+            def run(self, query, params, fmt):
+                from kg.query import execute
+                from kg.sandbox import Answer, serialize
+
+                result = execute(self.store, query, params, max_rows=10_000)
+                return Answer(result.kind, *serialize(result, fmt))
+
+            def recycle(self):
+                self.generation += 1
+
+        store = load_graph_file(source)
+        return TestClient(create_app(Site(store, LocalPool(store), allow_update=True)))
+    store = open_endpoint(source, timeout=30)
+    return TestClient(create_app(Site(store, EndpointPool(store), allow_update=True)))
+
+
+def _pages(client) -> dict[str, tuple[int, str]]:
+    from kg import browse
+
+    paths = ["/", "/search?q=郭金江", "/search?q=工会", "/search?q=%3Cscript%3E", "/overview",
+             "/sparql?name=officials", "/sparql?name=money_by_group", browse.url_for(GUO),
+             "/e/person/nobody/here"]
+    search = client.get("/search?q=总工会", headers={"Accept": "application/json"}).json()
+    paths += [hit["url"] for hit in search["results"]]
+    article = client.get(browse.url_for(GUO)).text
+    paths += sorted(set(re.findall(r'href="(/article/[0-9a-f]{16})', article)))
+    out = {}
+    for p in paths:
+        r = client.get(p)
+        out[p] = (r.status_code, r.text)
+    return out
+
+
+def test_serve_over_the_endpoint_shows_the_pages_of_the_file(server, corpus_nq):
+    ok("load", str(corpus_nq), "--endpoint", server)
+    local, remote = _pages(_site_over(corpus_nq)), _pages(_site_over(server))
+    assert local.keys() == remote.keys()
+    assert len([p for p in local if p.startswith("/article/")]) >= 1  # the pages compared include articles
+    assert local["/e/person/nobody/here"][0] == 404
+    for path, (status, body) in local.items():
+        assert remote[path][0] == status, path
+        assert remote[path][1] == body, path
+    # the issue's example, over the server: his page shows his body, his post and his visits with evidence
+    from kg import browse
+
+    guo = remote[browse.url_for(GUO)][1]
+    assert "大兴区总工会" in guo and "主席" in guo and "<mark" in guo
+
+
+def test_query_and_update_through_serve_over_the_endpoint(server, corpus_nq):
+    ok("load", str(corpus_nq), "--endpoint", server)
+    client = _site_over(server)
+    r = client.get("/query", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a a kgo:Article }"},
+                   headers={"Accept": "text/csv"})
+    assert r.status_code == 200 and r.text.split() == ["n", "5"]
+    bad = client.get("/query", params={"query": "SELECT ?x WHERE { ?x"})
+    assert bad.status_code == 400 and "Error:" in bad.text and "<" not in bad.text.split("Error:")[0]
+    refused = client.get("/query", params={"query": "SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }"})
+    assert refused.status_code == 400 and "SERVICE" in refused.text
+    before = client.get("/search?q=柳青禾", headers={"Accept": "application/json"}).json()
+    assert before["results"] == []
+    insert = ('INSERT DATA { <https://w3id.org/kg-news/id/person/x/柳青禾> a kgo:Person ; '
+              'rdfs:label "柳青禾"@zh . }')
+    r = client.post("/update", data={"update": insert}, headers={"Origin": "http://testserver"})
+    assert r.status_code == 204, r.text
+    after = client.get("/search?q=柳青禾", headers={"Accept": "application/json"}).json()
+    assert [hit["label"] for hit in after["results"]] == ["柳青禾"]
+    assert server_count(server, 'SELECT (COUNT(*) AS ?n) WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> "柳青禾"@zh }') == 1
+
+
+def test_kg_serve_endpoint_command(server, corpus_nq):
+    from kg.serve import start_server
+
+    ok("load", str(corpus_nq), "--endpoint", server)
+    with start_server(endpoint=server, timeout=60) as child:
+        assert f"over {server}" in child.log()
+        page = httpx.get(child.url + "search", params={"q": "郭金江"}, timeout=30)
+        assert page.status_code == 200 and "/e/person/" in page.text
+        answer = httpx.get(child.query_url, params={"query": "ASK { ?s ?p ?o }"},
+                           headers={"Accept": "application/sparql-results+json"}, timeout=30)
+        assert answer.json()["boolean"] is True
+
+
+def test_kg_serve_endpoint_refusals(tmp_path):
+    port = free_port()  # nothing listens there
+    r = kg("serve", "--endpoint", f"http://127.0.0.1:{port}", "--port", str(free_port()))
+    assert r.exit_code == 1 and "cannot reach the SPARQL server" in r.output
+    r = kg("serve", "--endpoint", "http://127.0.0.1:1", "--graph", str(tmp_path / "g.ttl"))
+    assert r.exit_code == 1 and "cannot be combined with --graph" in r.output
+    r = kg("serve", "--endpoint", "ftp://example.org/sparql")
+    assert r.exit_code == 1 and "not an http(s) URL" in r.output
+
+
+def test_the_endpoint_store_binds_terms_and_caches(server, corpus_nq):
+    from kg.endpoint import EndpointStore
+
+    ok("load", str(corpus_nq), "--endpoint", server)
+    store = EndpointStore(Endpoint(server))
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    local = read_graph(corpus_nq)
+    want = sorted(str(q.object) for q in local.quads_for_pattern(ox.NamedNode(GUO), label, None, ox.DefaultGraph()))
+    got = store.quads_for_pattern(ox.NamedNode(GUO), label, None, ox.DefaultGraph())
+    assert [str(q.object) for q in got] == want and want
+    # a literal that would end the query if spliced is only a term here
+    hostile = ox.Literal('x" } } DROP ALL ; SELECT * { ?s ?p "')
+    assert store.quads_for_pattern(None, label, hostile, ox.DefaultGraph()) == []
+    assert server_count(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") > 1000
+    assert store.quads_for_pattern(ox.BlankNode(), None, None, ox.DefaultGraph()) == []
+    assert len(store._cache) == 2  # the two answered patterns (a blank node asks nothing)
+    # an answer is kept for CACHE_SECONDS: a change made on the server by another client shows after it
+    ok("load", str(corpus_nq), "--endpoint", server)  # (the same data again: the server's answer is unchanged)
+    Endpoint(server).update(f'INSERT DATA {{ <{GUO}> <http://www.w3.org/2000/01/rdf-schema#label> "郭某"@zh }}')
+    assert [str(q.object) for q in store.quads_for_pattern(ox.NamedNode(GUO), label, None, ox.DefaultGraph())] == want
+    store.CACHE_SECONDS = 0.0
+    fresh = store.quads_for_pattern(ox.NamedNode(GUO), label, None, ox.DefaultGraph())
+    assert sorted(str(q.object) for q in fresh) == sorted([*want, '"郭某"@zh'])
+    store.forget()
+    assert store._cache == {}
