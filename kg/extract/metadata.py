@@ -127,6 +127,8 @@ def _names_from(s: str, tokens: Tokens, i: int) -> list[str]:
                 name = chunk if len(chunk) == 3 and is_cjk(chunk[2]) and chunk[2] not in lexicon.words("name_stop_char") else chunk[:2]
             else:
                 break
+        if s[i + len(name):i + len(name) + 1] in (":", "：") or name in lexicon.words("not_names"):
+            break  # the label of the next field (来源:, 时间:), not a name
         names.append(name)
         i += len(name)
         if i < len(s) and s[i] in " 、":
