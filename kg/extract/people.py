@@ -271,9 +271,11 @@ def find_untitled(s: str, tokens: Tokens, offset: int, taken=()) -> list[PersonM
 
     for m in lexicon.pattern("person_before").finditer(s):  # a kind of person, then the name
         i = m.end()
-        nm = name_at(s, tokens, i)
+        kind = m.group(0)
+        # a kind word vouches for the name as a title does (党员|张|广义: 张 read as a measure word), unless it also
+        # stands before words of a slogan (老人|乐|重阳)
+        nm = name_at(s, tokens, i, titled=kind not in lexicon.words("weak_person_kind"))
         if nm and not is_place_name(nm):
-            kind = m.group(0)
             add(i, nm, "mention" if kind in lexicon.words("actor_person_words") else "beneficiary")
     for m in lexicon.pattern("name_list_etc").finditer(s):  # 张某、李某等 + a kind of people
         role = "beneficiary" if lexicon.pattern("beneficiary_after_list").match(s, m.end()) else "mention"
@@ -300,7 +302,7 @@ def find_untitled(s: str, tokens: Tokens, offset: int, taken=()) -> list[PersonM
         strong = _follows_name(rest, lexicon.words("name_follow_strong"), lexicon.words("punctuation"))
         if tok.start > 0 and fold(s[tok.start - 1]).isdigit():
             continue  # 11张表格: a count, not a surname
-        if s[tok.start - 1:tok.start] in "·•" or s[tok.start + len(nm):tok.start + len(nm) + 1] in ("·", "•"):
+        if tok.start > 0 and s[tok.start - 1] in "·•" or s[tok.start + len(nm):tok.start + len(nm) + 1] in ("·", "•"):
             continue  # part of a transliterated name (…·金克尔): its bounds are not a Chinese name's
         if _modifies_activity(rest):
             continue  # “情暖重阳”敬老|慰问活动: a word before a named activity is its kind, not a person
