@@ -393,6 +393,9 @@ def test_money_in_kind(text, expected):
 
 # ================================================================== 5. places
 PLACE_ROWS = [
+    # a village before its committee (村两委) is a place; 各村两委 names none
+    ("东湖镇党委书记叮嘱西山村两委要关心困难群众。", {"东湖镇": None, "西山村": None}),
+    ("东湖镇各村两委走访慰问了困难群众。", {"东湖镇": None}),
     # a county's name between a village and 组 is a villager group; a suffix inside a village's name is no body
     ("临江县总工会看望了瓦厂村沙河组残疾人吴大田。", {"临江县": None, "瓦厂村": "临江县"}),
     # below the county, by suffix, with the parent from adjacency
