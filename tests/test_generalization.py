@@ -233,6 +233,20 @@ def test_media_outlet_is_the_publisher(text, expected):
     assert observe_media(text) == expected
 
 
+# the place in a news site's name is what it covers, not where it sits; a county media centre is in its county
+OUTLET_PLACE_ROWS = [
+    ("临江新闻网讯 1月20日，临江县总工会为困难职工送去慰问金。", {"临江新闻网": None}),
+    ("东湖信息港讯 1月20日，临江县总工会为困难职工送去慰问金。", {"东湖信息港": None}),
+    ("临江县融媒体中心记者到西山村采访。临江县总工会为困难职工送去慰问金。", {"临江县融媒体中心": "临江县"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), OUTLET_PLACE_ROWS)
+def test_outlet_places(text, expected):
+    orgs = {e.name: e.place for e in extract(text).entities if e.kind == "org"}
+    assert {name: orgs.get(name, "missing") for name in expected} == expected
+
+
 # ================================================================== 3. beneficiary groups
 GROUP_ROWS = [
     # open-vocabulary groups, found as written

@@ -382,6 +382,8 @@ def _orgs(sm: SentenceMentions, res: Resolution, ctx: Context) -> None:
         if canon is None:
             continue
         kind = org_kind(canon) if o.org_kind != "media" else "media"
+        if kind == "media" and canon.endswith(tuple(lexicon.words("news_site_suffix"))):
+            place = None  # 枣庄新闻网, 昆明信息港: the place in a site's name is what it covers, not where a body sits
         if not o.suffix and o.org_kind == "government" and alias is None:  # a place acting as a body
             kind, place, why = "government", res.place_of.get((o.start, o.end), o.text), "place body"
         parent = _parent(canon, res)
