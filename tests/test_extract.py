@@ -274,6 +274,9 @@ def test_town_union_follows_the_paragraph():
 
 # ------------------------------------------------------------------ people and posts
 POST_ROWS = [
+    # a place between the body and the title is where the post is; a name after the title leaves none before it
+    ("临江建工集团有限公司铜梁项目经理吴永胜表示，将全力做好防控。",
+     {("吴永胜", "项目经理", "临江建工集团有限公司")}),
     # ORG TITLE、TITLE NAME: one membership per title
     ("大兴区总工会党组书记、主席张建国来到东湖镇看望困难职工。",
      {("张建国", "党组书记", "大兴区总工会"), ("张建国", "主席", "大兴区总工会")}),

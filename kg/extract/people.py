@@ -152,6 +152,7 @@ def find_chains(s: str, tokens: Tokens, offset: int, titles: list[TitleMention],
             org_end[o.end - offset - 1] = o
     chains: list[Chain] = []
     taken: list[tuple[int, int]] = []
+    named_titles: set[int] = set()  # titles a name follows: no name before them (公司|尤溪|项目经理|朱某)
     prev: Chain | None = None
     for a, b, t in local:
         if s[b:b + 1] == " ":  # 主席 陈立新: a space kept between words
@@ -183,6 +184,7 @@ def find_chains(s: str, tokens: Tokens, offset: int, titles: list[TitleMention],
         prev = Chain(tuple(persons), tuple(held), 0.9 if len(chain) == 1 else 0.85)
         chains.append(prev)
         taken += [(p.start - offset, p.end - offset) for p in persons]
+        named_titles.add(a)
     for o in orgs:  # ORG NAME TITLE (大北街社区党支部王某某书记), ORG NAME、NAME等TITLE (…社区张某、李某等网格员)
         i = o.end - offset
         names = _name_list(s, tokens, i)
@@ -192,7 +194,7 @@ def find_chains(s: str, tokens: Tokens, offset: int, titles: list[TitleMention],
         if s[j:j + 1] == "等":
             j += 1
         t = title_at.get(j)
-        if t is None or any(x <= i < y for x, y in taken):
+        if t is None or j in named_titles or any(x <= i < y for x, y in taken):
             continue
         persons = tuple(PersonMention("person", offset + a, offset + b, nm, "official") for nm, a, b in names)
         chains.append(Chain(persons, ((t.text, o, gov.get(t.text)),) if not t.role_word else (), 0.8))
@@ -216,7 +218,13 @@ def _name_list(s: str, tokens: Tokens, i: int) -> list[tuple[str, int, int]]:
 
 def _walk_back(s: str, a: int, t: TitleMention, local, org_end) -> list[tuple[int, str, OrgMention | None]]:
     """Walk back along a chain: segments before 、 or ， that end in a title are the same person's posts."""
-    chain = [(a, t.text, org_end.get(a))]
+    org = org_end.get(a)
+    if org is None:  # 集团有限公司|尤溪|项目经理: a place between the body and the title is where the post is
+        for g in (3, 2):
+            if a - g in org_end and cjk_only(s[a - g:a]) and is_place_name(s[a - g:a]):
+                org = org_end[a - g]
+                break
+    chain = [(a, t.text, org)]
     k = a
     while True:
         o = org_end.get(k)
