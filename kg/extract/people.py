@@ -76,8 +76,9 @@ def name_at(s: str, tokens: Tokens, i: int, strict: bool = False, titled: bool =
     follow_chars = lexicon.words("name_stop_char")
     for n in (sl + 2, sl + 1):
         cand = s[i:i + n]
-        if len(cand) < n or not cjk_only(cand) or any(c in forbidden for c in cand[sl:]):
-            continue
+        jieba_name = tok is not None and tok.word == cand and tok.pos.startswith("nr")
+        if len(cand) < n or not cjk_only(cand) or any(c in forbidden for c in cand[sl:]) and not jieba_name:
+            continue  # 王明|从北京来 (but 魏从刚, one word the tagger reads as a name)
         rest = s[i + n:]
         if n == sl + 2:
             third = tokens.starting_at(i + n - 1)
