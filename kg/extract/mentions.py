@@ -87,8 +87,14 @@ def _dedupe(persons):
 
 
 def _with_known_names(sm: SentenceMentions, names: set[str]) -> SentenceMentions:
-    """Add bare mentions of people named elsewhere in the article (施剑表示 after 副主席施剑)."""
+    """Add bare mentions of people named elsewhere in the article (施剑表示 after 副主席施剑), and widen a
+    name cut short to the longer name the article gives (路桂|常加入 after 贫困户路桂常)."""
     s, off = sm.sentence.text, sm.sentence.start
+    widened = tuple(_widened(p, s, off, names) for p in sm.persons)
+    if widened != sm.persons:
+        from dataclasses import replace
+
+        sm = replace(sm, persons=widened)
     extra = []
     for nm in sorted(names, key=len, reverse=True):
         for m in re.finditer(re.escape(nm), s):
@@ -104,6 +110,13 @@ def _with_known_names(sm: SentenceMentions, names: set[str]) -> SentenceMentions
 
     places = tuple(p for p in sm.places if not any(p.overlaps(x) for x in extra))
     return replace(sm, persons=tuple(sorted(list(sm.persons) + extra, key=lambda p: p.start)), places=places)
+
+
+def _widened(p: PersonMention, s: str, off: int, names: set[str]) -> PersonMention:
+    nxt = s[p.end - off:p.end - off + 1]
+    if nxt and p.text + nxt in names:
+        return PersonMention(p.kind, p.start, p.end + 1, p.text + nxt, p.role)
+    return p
 
 
 def sentence_mentions(text: str) -> SentenceMentions:
