@@ -409,6 +409,8 @@ def test_money_in_kind(text, expected):
 
 # ================================================================== 5. places
 PLACE_ROWS = [
+    # 和 between two bodies is a conjunction, not the start of the county 和县
+    ("临江县东湖乡政府和县教育局领导出席仪式。", {"临江县": None, "东湖乡": "临江县"}),
     # a village before its committee (村两委) is a place; 各村两委 names none
     ("东湖镇党委书记叮嘱西山村两委要关心困难群众。", {"东湖镇": None, "西山村": None}),
     ("东湖镇各村两委走访慰问了困难群众。", {"东湖镇": None}),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from kg import lexicon
 from kg.extract.dates import find_dates
 from kg.extract.groups import find_groups
 from kg.extract.metadata import Metadata, furniture
@@ -57,6 +58,9 @@ def _sentence(sent, tokens: Tokens, known: set[str], meta: Metadata) -> Sentence
     places = find_places(s, tokens, off, blocked=named)
     orgs = [o for o in find_orgs(s, tokens, off, places, blocked=named)
             if not any(p.start <= o.start and o.end < p.end for p in places)]  # 瓦厂|村: a village, no factory
+    # 乡政府|和县教育局 read as 乡政府、县教育局 by the org finder: the county 和县 across that boundary is no place
+    places = [p for p in places if not (s[p.start - off] in lexicon.words("list_conjunction_char")
+                                        and any(p.start < o.start < p.end for o in orgs))]
     titles = find_titles(s, off, orgs)
     chains = find_chains(s, tokens, off, titles, orgs)
     persons = [p for c in chains for p in c.persons]
