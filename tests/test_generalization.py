@@ -83,6 +83,9 @@ PERSON_ROWS = [
               reason="no person found"),
     ("周晓燕和陈志强一起为老人送去棉被。", {"周晓燕", "陈志强"}),
     ("周桂芝是东湖镇西山村三组村民，今年80岁。", {"周桂芝"}),
+    # 先进 (a model worker) before a name is a kind of person
+    ("今年已经90多岁高寿的省先进周树林激动地说：“谢谢你们。”", {"周树林"}),
+    ("先进集体和先进个人受到表彰。", set()),
     # a name cut short (吴桂|常加入) is the longer name the article gives elsewhere
     ("东湖镇党委书记来到贫困户吴桂常家中。该户被纳为低保户，吴桂常加入了公益岗。", {"吴桂常"}),
     # a kind word before the name vouches for it even when the tagger reads the surname as a word (张 a measure)
