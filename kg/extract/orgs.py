@@ -33,7 +33,10 @@ def org_kind(name: str) -> str:
         inner = [suf for suf, kind in suffixes.items() if kind == "association" and len(suf) > 1 and suf in head]
         if inner:  # 中国西部研究发展促进会·绿色产业发展委员会: a committee of an association is one
             return "association"
-    return suffixes.get(best, "other")
+    kind = suffixes.get(best, "other")
+    if kind == "government" and name.startswith(tuple(lexicon.words("enterprise_group_prefixes"))):
+        return "enterprise"  # 中铁六局, 中建三局: a bureau of a state-owned group is a firm
+    return kind
 
 
 def find_orgs(s: str, tokens: Tokens, offset: int, places: list[PlaceMention], blocked=()) -> list[OrgMention]:
