@@ -223,6 +223,7 @@ ORG_KIND_ROWS = [
     # a bureau of a state-owned group is a firm; its union and party committee keep their kinds
     ("中铁九局", "enterprise"), ("中建五局", "enterprise"), ("中铁九局工会", "union"), ("中建五局党委", "party"),
     ("临江县教育局", "government"),
+    ("临江微工会", "other"),  # a union's WeChat account, not a union
     ("大兴区总工会", "union"),
     ("东湖镇工会", "union"),
     ("青石镇党委", "party"),

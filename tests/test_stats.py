@@ -36,7 +36,7 @@ EXPECTED_COUNTS = {
     "kgo:Person": 13,
     "kgo:Place": 9,
     "kgo:PoliticalConsultativeBody": 1,
-    "kgo:TradeUnion": 8,
+    "kgo:TradeUnion": 7,
     "kgo:Visit": 20,
     "org:Membership": 20,
     "schema:MonetaryAmount": 4,
