@@ -11,10 +11,14 @@ Parameters are those of the tests; low_confidence runs with its default threshol
 
     .venv/bin/python scripts/bench_query.py                 # ~100k and ~1M triples
     .venv/bin/python scripts/bench_query.py --sizes 20000   # a quick run
+    .venv/bin/python scripts/bench_query.py --sizes 1000000 --no-rdflib --baseline main
 
 Each store query runs --repeat times (median shown); each rdflib query runs once in a
-forked child, killed after --rdflib-timeout seconds. Row counts of the two engines are
-compared; a mismatch is flagged.
+forked child, killed after --rdflib-timeout seconds (--no-rdflib skips rdflib). Row counts
+of the two engines are compared; a mismatch is flagged. --baseline REF also times each
+query's text at git revision REF (queries/NAME.rq there) on the same store, alternating
+with the current text run by run, so a shared machine's load falls on both alike; the two
+results must be the same rows in the same order, else the row is flagged.
 """
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ import os
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -36,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 import pyoxigraph as ox  # noqa: E402
 import rdflib  # noqa: E402
 
-from kg.query import bind_params, list_queries  # noqa: E402
+from kg.query import NamedQuery, bind_params, list_queries, parse_header  # noqa: E402
 from kg.store import open_store, triple_count  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "daxing_songwennuan.txt"
@@ -45,6 +50,9 @@ PARAMS = {
     "visitors_of_group": {"group": "老党员"},
     "events_in_place": {"place": "大兴区"},
     "entity_mentions": {"entity": "施剑"},
+    "events_in_month": {"month": "2020-01"},
+    "groups_in_category": {"category": "kgr:group/职工"},
+    "name_resolutions": {"name": "区总工会"},
 }
 _KGR_IRI = re.compile(r"<https://w3id\.org/kg-news/id/[^>]*>")
 _LABEL = re.compile(r"> <http://www\.w3\.org/(2000/01/rdf-schema#label|2004/02/skos/core#altLabel)> ")
@@ -131,6 +139,38 @@ def rdflib_query(text: str, timeout: float) -> tuple[float | None, int | None]:
     return None, None
 
 
+def baseline_query(ref: str, query: NamedQuery) -> NamedQuery | None:
+    """The named query's text at git revision ``ref``; None when it did not exist there."""
+    path = f"queries/{query.name}.rq"
+    done = subprocess.run(["git", "show", f"{ref}:{path}"], cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        return None
+    question, params, columns, notes = parse_header(done.stdout, f"{ref}:{path}")
+    return NamedQuery(query.name, done.stdout, f"{ref}:{path}", question, params, columns, notes)
+
+
+def solutions(store, text: str) -> list[tuple]:
+    """Every row of a SELECT, in order, as N-Triples terms (None for unbound)."""
+    answer = store.query(text)
+    names = [v.value for v in answer.variables]
+    return [tuple(None if s[n] is None else str(s[n]) for n in names) for s in answer]
+
+
+def time_pair(store, text: str, old_text: str | None, repeat: int):
+    """Median seconds of ``text`` (and of ``old_text``, run alternately); the rows of each."""
+    times, old_times, rows, old_rows = [], [], None, None
+    for _ in range(repeat):
+        if old_text is not None:
+            start = time.perf_counter()
+            old_rows = solutions(store, old_text)
+            old_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        rows = solutions(store, text)
+        times.append(time.perf_counter() - start)
+    old = statistics.median(old_times) if old_times else None
+    return statistics.median(times), rows, old, old_rows
+
+
 def fmt_ms(seconds: float | None, timeout: float) -> str:
     return f">{timeout * 1000:,.0f}" if seconds is None else f"{seconds * 1000:,.1f}"
 
@@ -147,43 +187,74 @@ def bench(size: int, lines, article, args, workdir: Path) -> list[str]:
     store.flush()
     triples = triple_count(store)
 
-    nt = workdir / f"bench-{size}.nt"
-    with nt.open("wb") as out:  # the same union graph, as a file rdflib reads fastest
-        ox.serialize(
-            (ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())),
-            out, ox.RdfFormat.N_TRIPLES,
-        )
-    _RDFLIB_GRAPH = rdflib.Graph()
-    load_rdflib, _ = time_it(lambda: _RDFLIB_GRAPH.parse(nt, format="nt"))
+    if args.no_rdflib:
+        load_rdflib = None
+    else:
+        nt = workdir / f"bench-{size}.nt"
+        with nt.open("wb") as out:  # the same union graph, as a file rdflib reads fastest
+            ox.serialize(
+                (ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())),
+                out, ox.RdfFormat.N_TRIPLES,
+            )
+        _RDFLIB_GRAPH = rdflib.Graph()
+        load_rdflib, _ = time_it(lambda: _RDFLIB_GRAPH.parse(nt, format="nt"))
 
-    out = [
-        f"\n### {triples:,} triples ({copies:,} article graphs, {args.regions} regions)\n",
-        "| step | default store (Oxigraph on disk) ms | rdflib Graph ms | rdflib / store |",
-        "|---|---:|---:|---:|",
-        f"| load (bulk_load N-Quads / parse N-Triples) | {load_store * 1000:,.0f} | {load_rdflib * 1000:,.0f} | {load_rdflib / load_store:.1f}x |",
-    ]
-    ratios = []
-    slowest = 0.0
+    ref = args.baseline
+    head = "| step | default store (Oxigraph on disk) ms |"
+    rule = "|---|---:|"
+    if ref:
+        head += f" same store, query text at {ref} ms | {ref} / now |"
+        rule += "---:|---:|"
+    if not args.no_rdflib:
+        head += " rdflib Graph ms | rdflib / store |"
+        rule += "---:|---:|"
+    load_row = f"| load (bulk_load N-Quads / parse N-Triples) | {load_store * 1000:,.0f} |" + (" | |" if ref else "")
+    if not args.no_rdflib:
+        load_row += f" {load_rdflib * 1000:,.0f} | {load_rdflib / load_store:.1f}x |"
+    out = [f"\n### {triples:,} triples ({copies:,} article graphs, {args.regions} regions)\n", head, rule, load_row]
+    ratios, gains = [], []
+    slowest = old_slowest = 0.0
     timed_out = False
     for query in list_queries():
+        if args.queries and query.name not in args.queries:
+            continue
         text = bind_params(query, PARAMS.get(query.name))
-        store_s, rows = time_it(
-            lambda store=store, text=text: len(list(store.query(text))), args.repeat
-        )
+        old = baseline_query(ref, query) if ref else None
+        old_text = bind_params(old, PARAMS.get(query.name)) if old is not None else None
+        store_s, rows, old_s, old_rows = time_pair(store, text, old_text, args.repeat)
         slowest = max(slowest, store_s)
-        rd_s, rd_rows = rdflib_query(text, args.rdflib_timeout)
-        if rd_s is None:
-            timed_out = True
-            ratio = f">{args.rdflib_timeout / store_s:,.0f}x"
-            ratios.append(args.rdflib_timeout / store_s)
-        else:
-            ratios.append(rd_s / store_s)
-            ratio = f"{rd_s / store_s:,.1f}x"
-        check = "" if rd_rows is None or rd_rows == rows else f" (rows differ: {rows} vs {rd_rows})"
-        out.append(f"| {query.name} ({rows:,} rows){check} | {store_s * 1000:,.1f} | {fmt_ms(rd_s, args.rdflib_timeout)} | {ratio} |")
+        check = ""
+        row = f" | {store_s * 1000:,.1f} |"
+        if ref:
+            if old_s is None:
+                row += f" (not at {ref}) | |"
+            else:
+                old_slowest = max(old_slowest, old_s)
+                gains.append(old_s / store_s)
+                row += f" {old_s * 1000:,.1f} | {old_s / store_s:,.1f}x |"
+                if old_rows != rows:
+                    check += f" (rows differ from {ref}: {len(rows)} vs {len(old_rows)} or their order)"
+        if not args.no_rdflib:
+            rd_s, rd_rows = rdflib_query(text, args.rdflib_timeout)
+            if rd_s is None:
+                timed_out = True
+                ratio = f">{args.rdflib_timeout / store_s:,.0f}x"
+                ratios.append(args.rdflib_timeout / store_s)
+            else:
+                ratios.append(rd_s / store_s)
+                ratio = f"{rd_s / store_s:,.1f}x"
+            if rd_rows is not None and rd_rows != len(rows):
+                check += f" (rows differ: {len(rows)} vs {rd_rows})"
+            row += f" {fmt_ms(rd_s, args.rdflib_timeout)} | {ratio} |"
+        out.append(f"| {query.name} ({len(rows):,} rows){check}" + row)
         print(out[-1], file=sys.stderr, flush=True)
-    out.append(f"\nmedian query speed-up {statistics.median(ratios):,.1f}x; slowest store query {slowest * 1000:,.0f} ms"
-               + (" (rdflib timeouts counted at the timeout)" if timed_out else ""))
+    summary = f"\nslowest store query {slowest * 1000:,.0f} ms"
+    if gains:
+        summary += f"; with the query text at {ref}: slowest {old_slowest * 1000:,.0f} ms, median gain {statistics.median(gains):,.2f}x"
+    if ratios:
+        summary += f"; median query speed-up over rdflib {statistics.median(ratios):,.1f}x" + (
+            " (rdflib timeouts counted at the timeout)" if timed_out else "")
+    out.append(summary)
     del store
     _RDFLIB_GRAPH = None
     return out
@@ -195,6 +266,10 @@ def main() -> None:
     parser.add_argument("--regions", type=int, default=50, help="distinct regions the copies are spread over")
     parser.add_argument("--repeat", type=int, default=3, help="runs per store query (median)")
     parser.add_argument("--rdflib-timeout", type=float, default=300.0, help="seconds before an rdflib query is stopped")
+    parser.add_argument("--no-rdflib", action="store_true", help="time the store only (no rdflib load or queries)")
+    parser.add_argument("--baseline", metavar="REF", default=None,
+                        help="also time the named queries' text at this git revision, alternating, and compare the rows")
+    parser.add_argument("--queries", nargs="+", metavar="NAME", default=None, help="only these named queries")
     parser.add_argument("--workdir", type=Path, default=None, help="keep the generated files here")
     args = parser.parse_args()
 
