@@ -283,8 +283,9 @@ def _origin(s: str, p, off: int, sm: SentenceMentions) -> bool:
 
 
 def _actor_group(s: str, g, off: int) -> bool:
-    """A group named as the visitors (劳模代表等一行来到…), not the visited."""
-    after = s[g.end - off:g.end - off + 6]
+    """A group named as the visitors (劳模代表等一行来到…) or as the subject of a giving to another group
+    (医务工作者为每一位老人体检), not the visited."""
+    after = s[g.end - off:g.end - off + 24]
     return bool(lexicon.pattern("actor_group_after").match(after))
 
 

@@ -2,6 +2,7 @@
 goods found by the shape of the phrase (送去 + items, NUM + unit + item, item + NUM + unit) and a lexicon."""
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
 
@@ -10,11 +11,12 @@ from kg.extract.text import MAX_COUNT, Tokens, build_matcher, cjk_only, fold, lo
 from kg.model import GoodsMention, MoneyMention
 
 MAX_YUAN = Decimal(10) ** 13  # larger amounts are misreadings, not money
+_BARE_MULT = {"千": 10 ** 3, "万": 10 ** 4, "亿": 10 ** 8}
 
 
 def _mult(m, name: str) -> Decimal:
     w = m.group(name) if name in m.groupdict() else None
-    return Decimal({"万": 10 ** 4, "千": 10 ** 3, "百": 10 ** 2, "亿": 10 ** 8}.get(w or "", 1))
+    return Decimal({**_BARE_MULT, "百": 10 ** 2}.get(w or "", 1))
 
 
 def _purpose(f: str, start: int, end: int) -> str | None:
@@ -47,6 +49,8 @@ def find_money(s: str, offset: int) -> list[MoneyMention]:
         if any(a <= m.start() < b or a < m.end() <= b for a, b in taken):
             continue
         v = parse_number(m.group("num"))
+        if v is None and m.group("pre") in lexicon.words("approx_prefix") and m.group("num") in _BARE_MULT:
+            v = Decimal(_BARE_MULT[m.group("num")])  # 价值近万元, 约千元: about one unit of the multiplier
         if v is None or lexicon.pattern("money_not").match(f, m.end()) or _nominal(f, m):
             continue
         v *= _mult(m, "mult")
@@ -113,6 +117,21 @@ def find_goods(s: str, tokens: Tokens, offset: int, money=(), blocked=()) -> lis
             out += [GoodsMention("goods", offset + a + i, offset + a + i + 1, ch, ch) for i, ch in enumerate(w)]
             continue
         out.append(GoodsMention("goods", offset + a, offset + b, s[a:b], w, qty, unit))
+    return _each(s, offset, out)
+
+
+def _each(s: str, offset: int, goods: list[GoodsMention]) -> list[GoodsMention]:
+    """棉衣棉被各一套, 大米、面粉各一袋: a quantity with 各 after a run of items is the quantity of each."""
+    out = list(goods)
+    seps = lexicon.words("list_sep_char") | {""}
+    for i in range(len(out) - 1, 0, -1):
+        last = out[i]
+        if last.quantity is None or not s.startswith("各", last.end - offset):
+            continue
+        j = i - 1
+        while j >= 0 and out[j].quantity is None and s[out[j].end - offset:out[j + 1].start - offset] in seps:
+            out[j] = replace(out[j], quantity=last.quantity, unit=last.unit)
+            j -= 1
     return out
 
 
