@@ -246,6 +246,10 @@ GROUP_ROWS = [
     ("慰问困难职工183人。", {("困难职工", 183)}),
     ("走访慰问了8户低保户。", {("低保户", 8)}),
     ("看望了32名留守儿童。", {("留守儿童", 32)}),
+    # a count before a 的-modifier of the group is the group's; not across a conjunction
+    ("对4户申请临时救助的重疾家庭发放了救助金。", {("重疾家庭", 4)}),
+    ("为12名家住山区的留守儿童送去书包。", {("留守儿童", 12)}),
+    ("为17户贫困户以及村里的低保户准备了礼品。", {("贫困户", 17), ("低保户", None)}),
     # an organization's or a place's name is not part of the group
     ("东湖镇退役军人服务站走访慰问了退役军人。", {("退役军人", None)}),
     ("东湖镇党委书记张建国先后看望了西山村老党员和柳树村困难群众。", {("老党员", None), ("困难群众", None)}),
@@ -357,6 +361,12 @@ GOODS_ROWS = [
     ("给每户送去慰问金300元、大米30斤、棉衣棉被各一套。", [("大米", 30, "斤"), ("棉衣", 1, "套"), ("棉被", 1, "套")]),
     ("为老人送去大米、面粉各一袋。", [("大米", 1, "袋"), ("面粉", 1, "袋")]),
     ("为老人送去大米和面粉，各一袋。", [("大米", None, None), ("面粉", None, None)]),
+    # the noun after 等 sums up the items listed before it; a festival named after a food is no good
+    ("为老人送去了米、面、油等爱心年货。", [("米", None, None), ("面", None, None), ("油", None, None)]),
+    ("为贫困学生送去书包、文具、棉衣等生活和学习用品。", [("书包", None, None), ("文具", None, None), ("棉衣", None, None)]),
+    ("捐赠了面包、蛋糕和香蕉等水果。", [("面包", None, None), ("蛋糕", None, None), ("香蕉", None, None)]),
+    ("在元宵节到来之际，为留守儿童煮汤圆。", [("汤圆", None, None)]),
+    ("为独居老人送去元宵。", [("元宵", None, None)]),
     # lists of items without quantities
     ("为独居老人送去电饭煲和电热毯。", [("电饭煲", None, None), ("电热毯", None, None)]),
     ("为贫困学生送去书包、文具。", [("书包", None, None), ("文具", None, None)]),

@@ -227,6 +227,14 @@ def _count(s: str, a: int, b: int) -> tuple[int | None, bool]:
         n = _number(m)
         if n is not None:
             return n, bool(m.group("more"))
+    k = a if a and s[a - 1] == "的" else s.rfind("的", a, b) + 1 if "的" in s[a:b] else None
+    if k:  # 4户申请救助的|重疾家庭, 12名家住|山区的留守儿童: a count before a 的-modifier of the group
+        back = f[max(0, k - 30):k]
+        m = next(reversed(list(lexicon.pattern("count_before_modifier").finditer(back))), None)
+        if m is not None and m.end() == len(back):
+            n = _number(m)
+            if n is not None:
+                return n, bool(m.group("more"))
     t = lexicon.pattern("count_after").match(f, b)
     if t:
         n = _number(t)

@@ -94,8 +94,8 @@ def find_goods(s: str, tokens: Tokens, offset: int, money=(), blocked=()) -> lis
     avoid = [(m.start - offset, m.end - offset) for m in money] + list(blocked)
     spans: dict[tuple[int, int], str] = {}
     for a, b, w in longest_matches(_goods_matcher(), s):
-        if not _free(avoid, a, b) or (len(w) == 1 and not _in_list(s, a, b)):
-            continue
+        if not _free(avoid, a, b) or (len(w) == 1 and not _in_list(s, a, b)) or lexicon.pattern("not_goods_after").match(s, b):
+            continue  # 元宵|节: a festival named after its food is no good
         spans[(a, b)] = w
     for a, b in _shaped_items(s, f, tokens):
         if not _free(avoid, a, b):
@@ -117,7 +117,21 @@ def find_goods(s: str, tokens: Tokens, offset: int, money=(), blocked=()) -> lis
             out += [GoodsMention("goods", offset + a + i, offset + a + i + 1, ch, ch) for i, ch in enumerate(w)]
             continue
         out.append(GoodsMention("goods", offset + a, offset + b, s[a:b], w, qty, unit))
-    return _each(s, offset, out)
+    return _each(s, offset, _summaries(s, offset, out))
+
+
+def _summaries(s: str, offset: int, goods: list[GoodsMention]) -> list[GoodsMention]:
+    """米、面、油等爱心年货, 书包、文具等学习用品: the noun after 等 sums up the items listed before it; it is
+    no good of its own unless it is counted."""
+    ends = {g.end - offset for g in goods}
+    out = []
+    for g in goods:
+        a = g.start - offset
+        k = s.rfind("等", max(0, a - 6), a)
+        if g.quantity is None and k >= 0 and k in ends and lexicon.pattern("summary_goods_gap").fullmatch(s[k + 1:a]):
+            continue
+        out.append(g)
+    return out
 
 
 def _each(s: str, offset: int, goods: list[GoodsMention]) -> list[GoodsMention]:
