@@ -212,6 +212,19 @@ MEDIA_ROWS = [
 ]
 
 
+# a region's news outlet is not a body located in that region: (article, outlet) -> its place
+def observe_media_place(text, outlet):
+    return next((e.place for e in extract(text).entities if e.kind == "org" and e.name == outlet), "not found")
+
+
+@pytest.mark.parametrize(("text", "outlet"), [
+    ("四川新闻网眉山1月21日讯 1月5日，东湖镇总工会为困难职工送去慰问金。", "四川新闻网"),
+    ("东湖镇总工会为困难职工送去慰问金。\n来源:四川新闻网", "四川新闻网"),
+])
+def test_media_outlet_has_no_place(text, outlet):
+    assert observe_media_place(text, outlet) is None
+
+
 def observe_media(text):
     ex = extract(text)
     return ex.publisher, [list(ev.organizers) for ev in ex.events]
@@ -250,6 +263,8 @@ GROUP_ROWS = [
     ("对4户申请临时救助的重疾家庭发放了救助金。", {("重疾家庭", 4)}),
     ("为12名家住山区的留守儿童送去书包。", {("留守儿童", 12)}),
     ("为17户贫困户以及村里的低保户准备了礼品。", {("贫困户", 17), ("低保户", None)}),
+    # a household's life or means (家庭生活情况) is no group of households
+    ("详细了解了困难职工的家庭生活情况，为困难职工家庭送去慰问金。", {("困难职工", None), ("困难职工家庭", None)}),
     # an organization's or a place's name is not part of the group
     ("东湖镇退役军人服务站走访慰问了退役军人。", {("退役军人", None)}),
     ("东湖镇党委书记张建国先后看望了西山村老党员和柳树村困难群众。", {("老党员", None), ("困难群众", None)}),
@@ -324,6 +339,9 @@ GROUP_EVENT_ROWS = [
      [[("敬老院老人", None)], []]),
     ("临江县志愿者协会的环卫工人为留守儿童送去书包。", [[("留守儿童", None)]]),
     ("东湖镇总工会为环卫工人送去月饼。", [[("环卫工人", None)]]),
+    # a status the text reports (该户被纳为低保户) is not a group helped; an honour (被评为劳动模范) is
+    ("东湖镇民政办走访了西山村困难群众张大田，该户被纳为低保户，东湖镇民政办为他送去慰问金500元。", [[("困难群众", None)]]),
+    ("东湖镇总工会为被评为劳动模范的张大田送去慰问金500元。", [[("劳动模范", None)]]),
 ]
 
 

@@ -69,6 +69,8 @@ def find_groups(s: str, tokens: Tokens, offset: int, blocked=()) -> list[GroupMe
             continue  # 入户 holds no 户
         if not tokens.is_boundary(b) and not any(s.startswith(w, b) for w in lexicon.words("group_plural")):
             continue  # 务工人|员: the head ends inside a word
+        if head in lexicon.words("household_heads") and lexicon.pattern("household_not_group_after").match(s, b):
+            continue  # 家庭|生活情况, 家庭|收入: the household's life or means, not a group of households
         start = _modifier_start(s, tokens, a, head)
         if start == a and head in lexicon.words("head_needs_modifier"):
             continue
