@@ -384,6 +384,13 @@ GOODS_ROWS = [
     ("为贫困学生送去书包、文具、棉衣等生活和学习用品。", [("书包", None, None), ("文具", None, None), ("棉衣", None, None)]),
     ("捐赠了面包、蛋糕和香蕉等水果。", [("面包", None, None), ("蛋糕", None, None), ("香蕉", None, None)]),
     ("在元宵节到来之际，为留守儿童煮汤圆。", [("汤圆", None, None)]),
+    ("东湖镇党委走访困难群众，查看年货准备情况，为他们送去棉被。", [("棉被", None, None)]),
+    # what a package holds, told after 礼包中除了…: contents, not goods of their own
+    ("为公交职工送去“温暖大礼包”。“温暖大礼包”中除了口罩、福字春联外，还专门配备了冬奥主题保温杯。",
+     [("温暖大礼包", None, None), ("温暖大礼包", None, None)]),
+    # a single-character good only as a word of its own (米、面、油), never a character of a longer word
+    ("绿油油的粽叶、洁白圆润的糯米、香甜可口的蜜枣。", []),
+    ("送去大米、面、油。", [("大米", None, None), ("面", None, None), ("油", None, None)]),
     ("为独居老人送去元宵。", [("元宵", None, None)]),
     # lists of items without quantities
     ("为独居老人送去电饭煲和电热毯。", [("电饭煲", None, None), ("电热毯", None, None)]),

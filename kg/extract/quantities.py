@@ -94,8 +94,10 @@ def find_goods(s: str, tokens: Tokens, offset: int, money=(), blocked=()) -> lis
     avoid = [(m.start - offset, m.end - offset) for m in money] + list(blocked)
     spans: dict[tuple[int, int], str] = {}
     for a, b, w in longest_matches(_goods_matcher(), s):
+        if len(w) == 1 and not (tokens.is_boundary(a) and tokens.is_boundary(b)):
+            continue  # 糯|米, 绿油|油: a character of a longer word
         if not _free(avoid, a, b) or (len(w) == 1 and not _in_list(s, a, b)) or lexicon.pattern("not_goods_after").match(s, b):
-            continue  # 元宵|节: a festival named after its food is no good
+            continue  # 元宵|节, 年货|准备情况: a festival named after a food, a topic; no good given
         spans[(a, b)] = w
     for a, b in _shaped_items(s, f, tokens):
         if not _free(avoid, a, b):
@@ -154,6 +156,9 @@ def _contents_spans(s: str) -> list[tuple[int, int]]:
     their own. Each span runs from the containment word to the end of its clause."""
     out = []
     for m in lexicon.pattern("goods_contents").finditer(s):
+        if lexicon.pattern("contents_of_package").search(s[:m.start()]):
+            out.append((m.end(), len(s)))  # 大礼包中除了口罩外，还配备了保温杯: the sentence tells what it holds
+            continue
         end = min([i for i in (s.find(ch, m.end()) for ch in "，,。；;的") if i >= 0] or [len(s)])
         out.append((m.end(), end))  # 配有A、B等…的服务包: up to 的, the package itself is a good
     return out
