@@ -232,6 +232,19 @@ MEDIA_ROWS = [
 ]
 
 
+# a region's news outlet is not a body located in that region: (article, outlet) -> its place
+def observe_media_place(text, outlet):
+    return next((e.place for e in extract(text).entities if e.kind == "org" and e.name == outlet), "not found")
+
+
+@pytest.mark.parametrize(("text", "outlet"), [
+    ("四川新闻网眉山1月21日讯 1月5日，东湖镇总工会为困难职工送去慰问金。", "四川新闻网"),
+    ("东湖镇总工会为困难职工送去慰问金。\n来源:四川新闻网", "四川新闻网"),
+])
+def test_media_outlet_has_no_place(text, outlet):
+    assert observe_media_place(text, outlet) is None
+
+
 def observe_media(text):
     ex = extract(text)
     return ex.publisher, [list(ev.organizers) for ev in ex.events]
@@ -280,6 +293,12 @@ GROUP_ROWS = [
     ("慰问困难职工183人。", {("困难职工", 183)}),
     ("走访慰问了8户低保户。", {("低保户", 8)}),
     ("看望了32名留守儿童。", {("留守儿童", 32)}),
+    # a count before a 的-modifier of the group is the group's; not across a conjunction
+    ("对4户申请临时救助的重疾家庭发放了救助金。", {("重疾家庭", 4)}),
+    ("为12名家住山区的留守儿童送去书包。", {("留守儿童", 12)}),
+    ("为17户贫困户以及村里的低保户准备了礼品。", {("贫困户", 17), ("低保户", None)}),
+    # a household's life or means (家庭生活情况) is no group of households
+    ("详细了解了困难职工的家庭生活情况，为困难职工家庭送去慰问金。", {("困难职工", None), ("困难职工家庭", None)}),
     # an organization's or a place's name is not part of the group
     ("东湖镇退役军人服务站走访慰问了退役军人。", {("退役军人", None)}),
     ("东湖镇党委书记张建国先后看望了西山村老党员和柳树村困难群众。", {("老党员", None), ("困难群众", None)}),
@@ -291,6 +310,13 @@ GROUP_ROWS = [
     known_bug("看望了异地务工人员。", {("异地务工人员", None)},
               reason="no group: jieba cuts 异地|务工人员 and the head 人员 inside the token 务工人员 is not split off"),
     ("为治安队员读书子女发放助学金。", {("治安队员读书子女", None)}),
+    # a welfare verb after a modifier names a category of 对象 (一般性慰问对象); as the predicate it is none
+    ("为一般性慰问对象发放助学金。", {("一般性慰问对象", None)}),
+    ("纾困帮扶对象23名，每名助学金5000元。", {("纾困帮扶对象", 23)}),
+    ("为大病救助对象发放救助金。", {("大病救助对象", None)}),
+    ("走访慰问特殊贫困对象50户。", {("特殊贫困对象", 50)}),
+    ("东湖镇总工会为帮扶对象送去慰问金。", set()),
+    ("慰问援鄂一线医务人员家属。", {("援鄂一线医务人员家属", None)}),
 ]
 
 
@@ -342,6 +368,14 @@ GROUP_EVENT_ROWS = [
     ("东湖镇总工会来到西山敬老院看望孤寡老人，送去月饼。西山敬老院现有36位孤寡老人。", [[("孤寡老人", 36)]]),
     ("东湖镇总工会走访慰问了困难职工。全镇共有200名困难职工。", [[("困难职工", None)]]),
     ("东湖镇总工会走访慰问了15名困难职工。东湖镇敬老院现有36位困难职工。", [[("困难职工", 15)]]),
+    # a group right before 为/向/给 + another group is the one giving (医务工作者为老人体检), not a beneficiary
+    ("东湖镇总工会为西山敬老院的老人送去慰问品。东湖镇卫生院的医务工作者为每一位老人进行了身体检查，并捐赠了健康书籍。",
+     [[("敬老院老人", None)], []]),
+    ("临江县志愿者协会的环卫工人为留守儿童送去书包。", [[("留守儿童", None)]]),
+    ("东湖镇总工会为环卫工人送去月饼。", [[("环卫工人", None)]]),
+    # a status the text reports (该户被纳为低保户) is not a group helped; an honour (被评为劳动模范) is
+    ("东湖镇民政办走访了西山村困难群众张大田，该户被纳为低保户，东湖镇民政办为他送去慰问金500元。", [[("困难群众", None)]]),
+    ("东湖镇总工会为被评为劳动模范的张大田送去慰问金500元。", [[("劳动模范", None)]]),
 ]
 
 
@@ -375,6 +409,23 @@ GOODS_ROWS = [
     known_bug("为困难群众送去暖心包30个。", [("暖心包", 30, "个")],
               reason="goods (name, quantity, unit) [['心包', 30, '个']]"),
     ("送去大米20袋、食用油10桶。", [("大米", 20, "袋"), ("食用油", 10, "桶")]),
+    # 各 + a quantity after a run of items: each item's quantity; a comma ends the run
+    ("给每户送去慰问金300元、大米30斤、棉衣棉被各一套。", [("大米", 30, "斤"), ("棉衣", 1, "套"), ("棉被", 1, "套")]),
+    ("为老人送去大米、面粉各一袋。", [("大米", 1, "袋"), ("面粉", 1, "袋")]),
+    ("为老人送去大米和面粉，各一袋。", [("大米", None, None), ("面粉", None, None)]),
+    # the noun after 等 sums up the items listed before it; a festival named after a food is no good
+    ("为老人送去了米、面、油等爱心年货。", [("米", None, None), ("面", None, None), ("油", None, None)]),
+    ("为贫困学生送去书包、文具、棉衣等生活和学习用品。", [("书包", None, None), ("文具", None, None), ("棉衣", None, None)]),
+    ("捐赠了面包、蛋糕和香蕉等水果。", [("面包", None, None), ("蛋糕", None, None), ("香蕉", None, None)]),
+    ("在元宵节到来之际，为留守儿童煮汤圆。", [("汤圆", None, None)]),
+    ("东湖镇党委走访困难群众，查看年货准备情况，为他们送去棉被。", [("棉被", None, None)]),
+    # what a package holds, told after 礼包中除了…: contents, not goods of their own
+    ("为公交职工送去“温暖大礼包”。“温暖大礼包”中除了口罩、福字春联外，还专门配备了冬奥主题保温杯。",
+     [("温暖大礼包", None, None), ("温暖大礼包", None, None)]),
+    # a single-character good only as a word of its own (米、面、油), never a character of a longer word
+    ("绿油油的粽叶、洁白圆润的糯米、香甜可口的蜜枣。", []),
+    ("送去大米、面、油。", [("大米", None, None), ("面", None, None), ("油", None, None)]),
+    ("为独居老人送去元宵。", [("元宵", None, None)]),
     # lists of items without quantities
     ("为独居老人送去电饭煲和电热毯。", [("电饭煲", None, None), ("电热毯", None, None)]),
     ("为贫困学生送去书包、文具。", [("书包", None, None), ("文具", None, None)]),
@@ -401,6 +452,10 @@ IN_KIND_ROWS = [
     ("为困难群众送去价值3000元的米面油。", ([(3000, True)], ["米", "面", "油"])),  # 米面油 without a quantity: three goods
     ("捐赠价值10万元的防疫物资。", ([(100000, True)], ["防疫物资"])),
     ("为困难群众送去慰问金5000元。", ([(5000, False)], [])),
+    # about one unit of a multiplier: 价值近万元, 逾万元
+    ("向东湖镇敬老院捐赠了价值近万元的成人纸尿片。", ([(10000, True)], ["成人纸尿片"])),
+    ("筹集善款逾万元。", ([(10000, False)], [])),
+    ("捐款万元户。", ([], [])),
 ]
 
 

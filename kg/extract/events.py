@@ -283,8 +283,11 @@ def _origin(s: str, p, off: int, sm: SentenceMentions) -> bool:
 
 
 def _actor_group(s: str, g, off: int) -> bool:
-    """A group named as the visitors (劳模代表等一行来到…), not the visited."""
-    after = s[g.end - off:g.end - off + 6]
+    """A group named as the visitors (劳模代表等一行来到…), as the subject of a giving to another group
+    (医务工作者为每一位老人体检) or as a status someone gets (被纳为低保户): not the people visited."""
+    after = s[g.end - off:g.end - off + 24]
+    if lexicon.pattern("status_before_group").search(s[max(0, g.start - off - 6):g.start - off]):
+        return True  # 该户被纳为低保户, 成为低保户: a status the text reports, not the people helped
     return bool(lexicon.pattern("actor_group_after").match(after))
 
 

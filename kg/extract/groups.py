@@ -69,6 +69,8 @@ def find_groups(s: str, tokens: Tokens, offset: int, blocked=()) -> list[GroupMe
             continue  # 入户 holds no 户
         if not tokens.is_boundary(b) and not any(s.startswith(w, b) for w in lexicon.words("group_plural")):
             continue  # 务工人|员: the head ends inside a word
+        if head in lexicon.words("household_heads") and lexicon.pattern("household_not_group_after").match(s, b):
+            continue  # 家庭|生活情况, 家庭|收入: the household's life or means, not a group of households
         start = _modifier_start(s, tokens, a, head)
         if start == a and head in lexicon.words("head_needs_modifier"):
             continue
@@ -168,12 +170,27 @@ def _modifier_start(s: str, tokens: Tokens, a: int, head: str = "") -> int:
                 and not any(s.startswith(r, j) for r in lexicon.words("relational_heads")):
             break  # 留守儿童|特困学生: two groups side by side (困难职工家庭|高中生 is one)
         tok = tokens.ending_at(j)
+        if tok is not None and tok.word in lexicon.words("welfare_verbs") and head in lexicon.words("object_heads") \
+                and _modifier_before(s, tokens, j - len(tok.word), breaks):
+            j -= len(tok.word)  # 一般性慰问|对象, 纾困帮扶|对象: the welfare verb names the category
+            continue
         if tok is not None and tok.word not in lexicon.words("group_modifier_ok") and \
                 (tok.pos in lexicon.words("group_break_pos") or len(tok.word) > 1 and (
                     tok.pos.startswith("nr") or tok.pos.startswith("ns") and _known_place(tok.word))):
             break
         j -= 1
     return j
+
+
+def _modifier_before(s: str, tokens: Tokens, j: int, breaks) -> bool:
+    """True when a modifier word ends at ``j`` (一般性|慰问对象), not a verb or a separator (走访|慰问对象,
+    为|帮扶对象): only then is a welfare verb before a head part of the group's name."""
+    if any(len(w) > 1 and s.endswith(w, 0, j) for w in lexicon.words("group_modifier_ok")):
+        return True
+    tok = tokens.ending_at(j)
+    if tok is None or not all(is_cjk(ch) for ch in tok.word) or tok.word in breaks:
+        return False
+    return tok.word in lexicon.words("group_modifier_ok") or tok.pos not in lexicon.words("group_break_pos")
 
 
 def _known_place(word: str) -> bool:
@@ -212,6 +229,14 @@ def _count(s: str, a: int, b: int) -> tuple[int | None, bool]:
         n = _number(m)
         if n is not None:
             return n, bool(m.group("more"))
+    k = a if a and s[a - 1] == "的" else s.rfind("的", a, b) + 1 if "的" in s[a:b] else None
+    if k:  # 4户申请救助的|重疾家庭, 12名家住|山区的留守儿童: a count before a 的-modifier of the group
+        back = f[max(0, k - 30):k]
+        m = next(reversed(list(lexicon.pattern("count_before_modifier").finditer(back))), None)
+        if m is not None and m.end() == len(back):
+            n = _number(m)
+            if n is not None:
+                return n, bool(m.group("more"))
     t = lexicon.pattern("count_after").match(f, b)
     if t:
         n = _number(t)

@@ -2,6 +2,7 @@
 goods found by the shape of the phrase (送去 + items, NUM + unit + item, item + NUM + unit) and a lexicon."""
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
 
@@ -10,11 +11,12 @@ from kg.extract.text import MAX_COUNT, Tokens, build_matcher, cjk_only, fold, lo
 from kg.model import GoodsMention, MoneyMention
 
 MAX_YUAN = Decimal(10) ** 13  # larger amounts are misreadings, not money
+_BARE_MULT = {"千": 10 ** 3, "万": 10 ** 4, "亿": 10 ** 8}
 
 
 def _mult(m, name: str) -> Decimal:
     w = m.group(name) if name in m.groupdict() else None
-    return Decimal({"万": 10 ** 4, "千": 10 ** 3, "百": 10 ** 2, "亿": 10 ** 8}.get(w or "", 1))
+    return Decimal({**_BARE_MULT, "百": 10 ** 2}.get(w or "", 1))
 
 
 def _purpose(f: str, start: int, end: int) -> str | None:
@@ -47,6 +49,8 @@ def find_money(s: str, offset: int) -> list[MoneyMention]:
         if any(a <= m.start() < b or a < m.end() <= b for a, b in taken):
             continue
         v = parse_number(m.group("num"))
+        if v is None and m.group("pre") in lexicon.words("approx_prefix") and m.group("num") in _BARE_MULT:
+            v = Decimal(_BARE_MULT[m.group("num")])  # 价值近万元, 约千元: about one unit of the multiplier
         if v is None or lexicon.pattern("money_not").match(f, m.end()) or _nominal(f, m):
             continue
         v *= _mult(m, "mult")
@@ -90,8 +94,10 @@ def find_goods(s: str, tokens: Tokens, offset: int, money=(), blocked=()) -> lis
     avoid = [(m.start - offset, m.end - offset) for m in money] + list(blocked)
     spans: dict[tuple[int, int], str] = {}
     for a, b, w in longest_matches(_goods_matcher(), s):
-        if not _free(avoid, a, b) or (len(w) == 1 and not _in_list(s, a, b)):
-            continue
+        if len(w) == 1 and not (tokens.is_boundary(a) and tokens.is_boundary(b)):
+            continue  # 糯|米, 绿油|油: a character of a longer word
+        if not _free(avoid, a, b) or (len(w) == 1 and not _in_list(s, a, b)) or lexicon.pattern("not_goods_after").match(s, b):
+            continue  # 元宵|节, 年货|准备情况: a festival named after a food, a topic; no good given
         spans[(a, b)] = w
     for a, b in _shaped_items(s, f, tokens):
         if not _free(avoid, a, b):
@@ -113,6 +119,35 @@ def find_goods(s: str, tokens: Tokens, offset: int, money=(), blocked=()) -> lis
             out += [GoodsMention("goods", offset + a + i, offset + a + i + 1, ch, ch) for i, ch in enumerate(w)]
             continue
         out.append(GoodsMention("goods", offset + a, offset + b, s[a:b], w, qty, unit))
+    return _each(s, offset, _summaries(s, offset, out))
+
+
+def _summaries(s: str, offset: int, goods: list[GoodsMention]) -> list[GoodsMention]:
+    """米、面、油等爱心年货, 书包、文具等学习用品: the noun after 等 sums up the items listed before it; it is
+    no good of its own unless it is counted."""
+    ends = {g.end - offset for g in goods}
+    out = []
+    for g in goods:
+        a = g.start - offset
+        k = s.rfind("等", max(0, a - 6), a)
+        if g.quantity is None and k >= 0 and k in ends and lexicon.pattern("summary_goods_gap").fullmatch(s[k + 1:a]):
+            continue
+        out.append(g)
+    return out
+
+
+def _each(s: str, offset: int, goods: list[GoodsMention]) -> list[GoodsMention]:
+    """棉衣棉被各一套, 大米、面粉各一袋: a quantity with 各 after a run of items is the quantity of each."""
+    out = list(goods)
+    seps = lexicon.words("list_sep_char") | {""}
+    for i in range(len(out) - 1, 0, -1):
+        last = out[i]
+        if last.quantity is None or not s.startswith("各", last.end - offset):
+            continue
+        j = i - 1
+        while j >= 0 and out[j].quantity is None and s[out[j].end - offset:out[j + 1].start - offset] in seps:
+            out[j] = replace(out[j], quantity=last.quantity, unit=last.unit)
+            j -= 1
     return out
 
 
@@ -121,6 +156,9 @@ def _contents_spans(s: str) -> list[tuple[int, int]]:
     their own. Each span runs from the containment word to the end of its clause."""
     out = []
     for m in lexicon.pattern("goods_contents").finditer(s):
+        if lexicon.pattern("contents_of_package").search(s[:m.start()]):
+            out.append((m.end(), len(s)))  # 大礼包中除了口罩外，还配备了保温杯: the sentence tells what it holds
+            continue
         end = min([i for i in (s.find(ch, m.end()) for ch in "，,。；;的") if i >= 0] or [len(s)])
         out.append((m.end(), end))  # 配有A、B等…的服务包: up to 的, the package itself is a good
     return out

@@ -517,7 +517,7 @@ def _government_offices(res: Resolution) -> None:
 
 def _publisher(meta: Metadata, res: Resolution) -> None:
     for m in meta.media:
-        res.add("org", m.text, org_kind="media")
+        res.add("org", m.text, org_kind="media").place = None  # 四川新闻网: a region's outlet, not a body there
         res.org_of[(m.start, m.end)] = m.text
 
 
