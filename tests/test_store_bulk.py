@@ -91,3 +91,47 @@ def test_replacement_after_bulk_adds_keeps_the_union_right(store, monkeypatch):
     update_articles(expected, [A2, B])
     assert union_nt(store) == union_nt(expected)
     assert nt(store) == nt(expected)
+
+
+class Recording:
+    """The store, with the names of the bulk methods called on it."""
+
+    def __init__(self, store):
+        self._store, self.calls = store, []
+
+    def __getattr__(self, name):
+        if name in ("bulk_load", "bulk_extend", "extend"):
+            self.calls.append(name)
+        return getattr(self._store, name)
+
+
+@pytest.mark.parametrize(("tricky", "method"), [
+    ("郭金江看望老党员 .\n<x> \"y\" <z> .\r\n结束", "bulk_load"),  # goes as N-Quads text
+    ("郭金江看望老党员 .\n_:b0 <p> \"y\" .", "bulk_extend"),  # "_:" in the text: the quads path
+])
+def test_literals_that_look_like_statement_ends_survive_the_bulk_text(store, tricky, method):
+    # the batch goes to Oxigraph as N-Quads text: an evidence with " ." and a newline
+    # must come back exactly, in the article graph and in the union
+    art = ArticleGraph(A.iri, A.content_hash, A.source_path, A.graph + rdflib.Graph())
+    art.graph.add((URIRef(f"{A.iri}/event/9"), KGO.evidence, Literal(tricky, lang="zh")))
+    recording = Recording(store)
+    update_articles(recording, [art])
+    assert recording.calls == [method]
+    found = {q.graph_name: q.object.value for q in store.quads_for_pattern(
+        ox.NamedNode(f"{A.iri}/event/9"), ox.NamedNode(str(KGO.evidence)), None, None)}
+    assert found == {ox.NamedNode(A.iri): tricky, ox.DefaultGraph(): tricky}
+
+
+def test_blank_nodes_keep_their_article_scoped_names(store, tmp_path):
+    g = rdflib.Graph()
+    g += A.graph
+    node = rdflib.BNode("n1")
+    g.add((URIRef(A.iri), KGO.evidence, node))
+    g.add((node, KGO.evidence, Literal("空白节点")))
+    update_articles(store, [ArticleGraph(A.iri, A.content_hash, A.source_path, g)])
+    blanks = {q.subject for q in store if isinstance(q.subject, ox.BlankNode)}
+    assert blanks == {ox.BlankNode("aaaaaaaaaaaaaaaaaxn1")}  # kg.graphio.to_ox_term's scoping
+    assert len([q for q in store if q.subject in blanks]) == 2  # article graph and union
+    again = open_store(tmp_path / "again")
+    update_articles(again, [ArticleGraph(A.iri, A.content_hash, A.source_path, g)])
+    assert nt(again) == nt(store)
