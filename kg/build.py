@@ -91,10 +91,10 @@ def iter_results(docs: Iterable[Document | Problem], jobs: int = 1, aliases: Ali
         yield problems_first.pop(0)
 
 
-def build_graph(docs: Iterable[Document | Problem], jobs: int = 1, progress: bool = False,
-                keep_results: bool = False, engine: str = "local",
-                scheduler: str | None = None, aliases: AliasTable | None = None) -> tuple[Dataset, BuildReport]:
-    """Extract every document and return the corpus as a Dataset with one named graph per article.
+def collect_results(docs: Iterable[Document | Problem], jobs: int = 1, progress: bool = False,
+                    keep_results: bool = False, engine: str = "local", scheduler: str | None = None,
+                    aliases: AliasTable | None = None) -> tuple[dict[URIRef, set], BuildReport]:
+    """Extract every document; return each article's triples (rdflib terms) by article IRI, and the report.
 
     ``engine`` is "local" (``jobs`` processes of a pool) or "dask" (kg.dask_engine: a local
     Dask cluster of ``jobs`` workers, or the one at ``scheduler``); the result is the same.
@@ -130,12 +130,87 @@ def build_graph(docs: Iterable[Document | Problem], jobs: int = 1, progress: boo
             bar.advance()
     if bar:
         bar.close()
+    return per_article, report
+
+
+def collect_parts(docs: Iterable[Document | Problem], parts_dir: Path, jobs: int = 1, progress: bool = False,
+                  keep_results: bool = False, engine: str = "local", scheduler: str | None = None,
+                  aliases: AliasTable | None = None) -> tuple[list[Path], BuildReport]:
+    """``collect_results`` with ``--parts``: the workers write one part file per partition (kg.parts).
+
+    Returns the part files written, in input order, and the report (built, duplicates,
+    problems counted as ``collect_results`` counts them).
+    """
+    from kg.parts import iter_parts_local, part_path, prepare_parts_dir
+
+    parts_dir = prepare_parts_dir(parts_dir)
+    if engine == "dask":
+        from kg.dask_engine import iter_parts_dask
+
+        summaries = iter_parts_dask(docs, str(parts_dir), jobs, scheduler, aliases=aliases)
+    elif engine == "local":
+        if scheduler:
+            raise InputError("--scheduler needs --engine dask")
+        summaries = iter_parts_local(docs, parts_dir, jobs, aliases)
+    else:
+        raise InputError(f"unknown engine {engine!r}; use local or dask")
+    report = BuildReport()
+    seen: set[str] = set()
+    paths: list[Path] = []
+    bar = _progress(progress)
+    for index, summary in summaries:
+        paths.append(part_path(parts_dir, index))
+        for r in summary:
+            if isinstance(r, Problem):
+                report.problems.append(r)
+                continue
+            iri, h, src = r
+            if iri in seen:
+                report.duplicates += 1
+                continue
+            seen.add(iri)
+            report.built += 1
+            if keep_results:
+                report.results.append((iri, h, src))
+            if bar:
+                bar.advance()
+    if bar:
+        bar.close()
+    return paths, report
+
+
+def build_graph(docs: Iterable[Document | Problem], jobs: int = 1, progress: bool = False,
+                keep_results: bool = False, engine: str = "local",
+                scheduler: str | None = None, aliases: AliasTable | None = None) -> tuple[Dataset, BuildReport]:
+    """Extract every document and return the corpus as a Dataset with one named graph per article.
+
+    The arguments are those of ``collect_results``.
+    """
+    per_article, report = collect_results(docs, jobs, progress, keep_results, engine, scheduler, aliases)
     ds = bind_prefixes(Dataset())
     for iri in sorted(per_article):
         g = ds.graph(iri)
         for t in sorted(per_article.pop(iri)):  # pop: never hold an article's triples twice
             g.add(t)
     return ds, report
+
+
+def to_article_quads(per_article: dict) -> dict[str, list[ox.Quad]]:
+    """Each article's triples (rdflib terms, as ``collect_results`` gives them) as Oxigraph quads in its graph.
+
+    Blank nodes are scoped to the article. The input dict is emptied as it goes,
+    so an article's triples are never held twice.
+    """
+    out: dict[str, list[ox.Quad]] = {}
+    for iri in sorted(per_article):
+        name = ox.NamedNode(str(iri))
+        scope = str(iri).rsplit("/", 1)[-1]
+        cache: dict = {}
+        out[str(iri)] = [
+            ox.Quad(*(cache[x] if x in cache else cache.setdefault(x, to_ox_term(x, scope)) for x in t), name)
+            for t in per_article.pop(iri)
+        ]
+    return out
 
 
 def union_graph(ds: Dataset) -> Graph:
@@ -156,26 +231,22 @@ def write_graph(ds: Dataset, output: Path, link: bool = True) -> int:
     of several articles that report one activity) are written too, in the named
     graph ``kgr:links`` of TriG and N-Quads.
     """
+    per_article = {ctx.identifier: set(ctx) for ctx in ds.graphs() if ctx.identifier != ds.default_graph.identifier}
+    return write_quads(to_article_quads(per_article), output, link)
+
+
+def write_quads(articles: dict[str, list[ox.Quad]], output: Path, link: bool = True) -> int:
+    """``write_graph`` for article graphs given as Oxigraph quads by article IRI (``to_article_quads``)."""
     fmt = format_for(output)
-    quads = []
-    for ctx in ds.graphs():
-        if ctx.identifier == ds.default_graph.identifier:
-            continue
-        name = ox.NamedNode(str(ctx.identifier))
-        scope = str(ctx.identifier).rsplit("/", 1)[-1]
-        cache: dict = {}
-        for t in ctx:
-            s, p, o = (cache[x] if x in cache else cache.setdefault(x, to_ox_term(x, scope)) for x in t)
-            quads.append(ox.Quad(s, p, o, name))
-    links = corpus_links(quads) if link else []
+    links = corpus_links(q for quads in articles.values() for q in quads) if link else []
     if fmt.quads:
         links_graph = ox.NamedNode(str(LINKS_GRAPH))
-        quads.extend(ox.Quad(t.subject, t.predicate, t.object, links_graph) for t in links)
-        write_graph_file(output, (), quads)
-        return len(quads)
-    triples = {q.triple for q in quads}
+        statements = [q for quads in articles.values() for q in quads]
+        statements.extend(ox.Quad(t.subject, t.predicate, t.object, links_graph) for t in links)
+        write_graph_file(output, (), statements)
+        return len(statements)
+    triples = {q.triple for quads in articles.values() for q in quads}
     triples.update(links)
-    del quads
     return write_graph_file(output, triples)
 
 
@@ -190,8 +261,12 @@ def corpus_links(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
 
 def build_files(paths, output: Path, jobs: int = 1, encoding: str | None = None, strict: bool = False,
                 progress: bool | None = None, store: Path | None = None, engine: str = "local",
-                scheduler: str | None = None, aliases: Path | AliasTable | None = None) -> BuildReport:
+                scheduler: str | None = None, aliases: Path | AliasTable | None = None,
+                parts: Path | None = None) -> BuildReport:
     """Read articles under ``paths``, extract them and write the corpus graph to ``output``.
+
+    With ``parts`` (a directory) the workers write one sorted N-Quads file per
+    partition there (kg.parts) and ``output`` is their merge, the same bytes.
 
     With ``store`` (a directory) each article graph also goes into the on-disk SPARQL
     store as its own named graph (kg.store.update_articles), after the file is written.
@@ -212,19 +287,34 @@ def build_files(paths, output: Path, jobs: int = 1, encoding: str | None = None,
         docs = iter_documents([Path(p) for p in paths], encoding=encoding)
         if progress is None:
             progress = sys.stderr.isatty()
-        ds, report = build_graph(docs, jobs=jobs, progress=progress, keep_results=store is not None,
-                                 engine=engine, scheduler=scheduler, aliases=aliases)
+        part_files: list[Path] = []
+        if parts is not None:
+            part_files, report = collect_parts(docs, parts, jobs=jobs, progress=progress, keep_results=store is not None,
+                                               engine=engine, scheduler=scheduler, aliases=aliases)
+        else:
+            per_article, report = collect_results(docs, jobs=jobs, progress=progress, keep_results=store is not None,
+                                                  engine=engine, scheduler=scheduler, aliases=aliases)
         if strict and report.problems:
+            for f in part_files:
+                f.unlink(missing_ok=True)
             raise InputError("; ".join(str(p) for p in report.problems) + " (--strict: nothing written)")
         if report.built == 0 and report.duplicates == 0 and report.problems:
             report.kept = output  # every input failed: an empty graph must not replace a good one
             return report
-        report.triples = write_graph(ds, output)
+        if parts is not None:
+            from kg.parts import read_parts
+
+            articles = read_parts(part_files)
+        else:
+            articles = to_article_quads(per_article)
+        report.triples = write_quads(articles, output)
         report.output = output
         if opened is not None:
-            from kg.store import update_articles
+            from kg.store import ArticleQuads, update_articles
 
-            report.store = update_articles(opened, ((iri, h, src, ds.graph(iri)) for iri, h, src in report.results))
+            inputs = (ArticleQuads(str(iri), h, src, [q.triple for q in articles.pop(str(iri))])
+                      for iri, h, src in report.results)  # pop: the store batch is the only copy left
+            report.store = update_articles(opened, inputs)
             opened.flush()
         return report
     finally:

@@ -37,13 +37,14 @@ def build(
     store: Path = typer.Option(Path("output/store"), "--store", help="SPARQL store directory updated in the same run (one named graph per article)."),
     no_store: bool = typer.Option(False, "--no-store", help="Only write FILE; leave the store alone."),
     aliases: Path | None = typer.Option(None, "--aliases", help="Alias table (TSV: surface, canonical or !, type, optional region), applied after the built-in rules."),
+    parts: Path | None = typer.Option(None, "--parts", help="Write one sorted N-Quads file per partition into DIR (by the workers); FILE is their merge."),
 ) -> None:
     """Extract a knowledge graph from articles and write it to FILE (and the store)."""
     from kg.build import build_files
 
     try:
         report = build_files(paths, output, jobs=jobs, encoding=encoding, strict=strict, engine=engine, scheduler=scheduler,
-                             store=None if no_store else store, aliases=aliases)
+                             store=None if no_store else store, aliases=aliases, parts=parts)
     except KGError as e:
         fail(str(e))
     for problem in report.problems:

@@ -74,3 +74,30 @@ def iter_results_dask(docs: Iterable[Document | Problem], jobs: int = 1, schedul
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def iter_parts_dask(docs: Iterable[Document | Problem], parts_dir: str, jobs: int = 1, scheduler: str | None = None,
+                    partition_chars: int | None = None, aliases: AliasTable | None = None) -> Iterator[tuple[int, list]]:
+    """``kg build --parts`` on Dask: each task writes its partition's part file (kg.parts.write_part).
+
+    Yields ``(index, summary)`` in input order; at most ``2 x workers`` partitions in flight.
+    """
+    from kg.parts import write_part
+
+    partition_chars = partition_chars or PARTITION_CHARS
+    client, cluster = _client(jobs, scheduler)
+    try:
+        workers = max(1, len(client.scheduler_info().get("workers", {})) or jobs)
+        pending: deque = deque()
+        for i, part in enumerate(_partitions(docs, partition_chars)):
+            pending.append((i, client.submit(write_part, part, i, str(parts_dir), aliases, pure=False)))
+            while len(pending) >= 2 * workers:
+                j, future = pending.popleft()
+                yield j, future.result()
+        while pending:
+            j, future = pending.popleft()
+            yield j, future.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

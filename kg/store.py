@@ -13,9 +13,18 @@ articles would match 25 times and inflate counts and sums.) Adding an article
 adds its triples to both; dropping one deletes from the union exactly the
 triples no other article graph states, then drops the article graph.
 
-Every write is one Oxigraph transaction (``Store.extend`` or one SPARQL Update
-request), so an interrupted ``kg build`` or ``kg remove`` leaves the store as it
-was before or after each article, never half-written.
+Writes go in batches of whole articles (about ``_BATCH_TRIPLES`` quads). New
+articles, and the union triples they add (their distinct triples minus those
+the union already holds), go in through Oxigraph's bulk loader
+(``Store.bulk_extend``): each batch is written as sorted files that RocksDB
+ingests in one step, several times faster than a transaction, but Oxigraph does
+not document the bulk loader as transactional, so a crash (a power cut, kill -9)
+in the middle of a batch may leave that batch partly written (an article
+graph that differs from its extraction is replaced by the next ``kg build``;
+a union triple missing for an unchanged article is not: build into a fresh
+``--store`` after such a crash). Replacing and dropping articles (changed text, ``kg
+remove``) and the links are SPARQL Update requests, each one transaction. The
+input is consumed batch by batch, so memory holds one batch, not every quad.
 
 >>> store = open_store("output/store")                      # doctest: +SKIP
 >>> update_articles(store, [(iri, sha, "a.txt", graph)])     # doctest: +SKIP
@@ -59,6 +68,15 @@ class ArticleGraph(NamedTuple):
     content_hash: str
     source_path: str
     graph: rdflib.Graph
+
+
+class ArticleQuads(NamedTuple):
+    """One article's extraction as Oxigraph triples (blank nodes already scoped to the article)."""
+
+    iri: str
+    content_hash: str
+    source_path: str
+    triples: Sequence[ox.Triple]
 
 
 @dataclass(frozen=True)
@@ -285,9 +303,10 @@ def to_rdflib(store: ox.Store) -> rdflib.Graph:
 def update_articles(store: ox.Store, results: Iterable[Sequence]) -> UpdateReport:
     """Put each article's graph into the store as its own named graph.
 
-    Each result is ``(article_iri, content_hash, source_path, rdflib.Graph)``
-    (an ``ArticleGraph``) or an object with those attributes
-    (``kg.pipeline.ArticleResult``). For each article:
+    Each result is ``(article_iri, content_hash, source_path, graph)`` where
+    ``graph`` is an ``rdflib.Graph`` (an ``ArticleGraph``) or the article's
+    triples as Oxigraph terms (an ``ArticleQuads``, what ``kg build`` passes), or
+    an object with those attributes (``kg.pipeline.ArticleResult``). For each article:
 
     - the same content hash with the same triples already stored: nothing changes;
     - the same content hash with different triples (the extractor changed): the
@@ -297,43 +316,72 @@ def update_articles(store: ox.Store, results: Iterable[Sequence]) -> UpdateRepor
     - otherwise the graph is added.
 
     Results naming the same article twice (one text in two files) are merged.
-    Every request to the store is one transaction.
+    Results are consumed and written in batches of about ``_BATCH_TRIPLES``
+    quads, so memory holds one batch, not the whole input. New articles go in
+    through Oxigraph's bulk loader (``bulk_extend``), the union triples they
+    add with them; replacements are SPARQL Update transactions.
     """
-    merged: dict[str, tuple[str, set[str], rdflib.Graph]] = {}
-    for result in results:
-        iri, content_hash, source_path, graph = _unpack(result)
-        if iri in merged:
-            old_hash, sources, g = merged[iri]
-            if old_hash != content_hash:
-                raise StoreError(f"{source_path}: article {iri} given twice with different content hashes")
-            sources.add(source_path)
-            union = rdflib.Graph()  # never change the caller's graphs
-            union += g
-            union += graph
-            merged[iri] = (old_hash, sources, union)
-        else:
-            merged[iri] = (content_hash, {source_path}, graph)
-
     report = UpdateReport()
     existing = stored_articles(store)
     by_source: dict[str, set[str]] = {}
     for art in existing.values():
         for src in art.source_paths:
             by_source.setdefault(src, set()).add(art.iri)
-
-    plain_adds: list[list[ox.Quad]] = []  # one list per article: never split across transactions
-    replace_ops: list[tuple[list[str], str, list[ox.Quad]]] = []
+    written: dict[str, tuple[str, set[str]]] = {}  # articles written by this call: hash, sources
     dropped: set[str] = set()
-    for iri in sorted(merged):
-        content_hash, sources, graph = merged[iri]
+
+    batch: dict[str, tuple[str, set[str], set]] = {}
+    size = 0
+    for result in results:
+        iri, content_hash, source_path, triples = _unpack(result)
+        if iri in batch:
+            old_hash, sources, known = batch[iri]
+            if old_hash != content_hash:
+                raise StoreError(f"{source_path}: article {iri} given twice with different content hashes")
+            sources.add(source_path)
+            known.update(triples)
+        else:
+            batch[iri] = (content_hash, {source_path}, set(triples))
+        size += len(triples)
+        if size >= _BATCH_TRIPLES:
+            _write_batch(store, batch, existing, by_source, written, dropped, report)
+            batch, size = {}, 0
+    if batch:
+        _write_batch(store, batch, existing, by_source, written, dropped, report)
+
+    started = time.monotonic()
+    report.activities = len(refresh_links(store))
+    report.link_seconds = time.monotonic() - started
+    for lst in (report.added, report.replaced, report.unchanged, report.removed_graphs):
+        lst.sort()
+    return report
+
+
+def _write_batch(store: ox.Store, batch: dict, existing: dict[str, StoredArticle], by_source: dict[str, set[str]],
+                 written: dict[str, tuple[str, set[str]]], dropped: set[str], report: UpdateReport) -> None:
+    """Write one batch of articles (``iri -> (hash, sources, triples)``); see ``update_articles``."""
+    adds: list[tuple[str, list[ox.Triple]]] = []
+    replace_ops: list[tuple[list[str], str, list[ox.Quad]]] = []
+    for iri in sorted(batch):
+        content_hash, sources, triples = batch[iri]
         name = ox.NamedNode(iri)
-        triples = list(_to_ox_triples(graph, iri))
-        quads = [ox.Quad(s, p, o, name) for s, p, o in triples]
+        if iri in written:  # named again by an earlier batch of this call: merge with what was written
+            old_hash, old_sources = written[iri]
+            if old_hash != content_hash:
+                raise StoreError(f"{sorted(sources)[0]}: article {iri} given twice with different content hashes")
+            sources |= old_sources
+            triples |= {q.triple for q in store.quads_for_pattern(None, None, None, name)}
+            written[iri] = (content_hash, sources)
+            quads = [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
+            replace_ops.append(([iri], iri, quads))
+            continue
+        written[iri] = (content_hash, set(sources))
         label = sorted(sources)[0]
         stale = set()
         for src in sources:
             stale |= by_source.get(src, set())
-        stale -= set(merged)  # articles written in this run are handled by their own entry
+        stale -= set(batch) | set(written)  # articles written in this run are handled by their own entry
+        quads = [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples] if iri in existing or stale else []
         if iri in existing:
             if existing[iri].content_hash == content_hash and not stale and _same_graph(store, name, quads):
                 report.unchanged.append(label)
@@ -346,17 +394,10 @@ def update_articles(store: ox.Store, results: Iterable[Sequence]) -> UpdateRepor
             report.replaced.append(label)
             report.removed_graphs.extend(sorted(stale - {iri}))
         else:
-            plain_adds.append(quads + [ox.Quad(s, p, o) for s, p, o in triples])  # + the union graph
+            adds.append((iri, list(triples)))
             report.added.append(label)
-
-    _extend(store, plain_adds)
+    _bulk_add(store, adds)
     _replace(store, replace_ops)
-    started = time.monotonic()
-    report.activities = len(refresh_links(store))
-    report.link_seconds = time.monotonic() - started
-    for lst in (report.added, report.replaced, report.unchanged, report.removed_graphs):
-        lst.sort()
-    return report
 
 
 def resolve_selectors(store: ox.Store, selectors: Iterable[str]) -> dict[str, StoredArticle]:
@@ -460,7 +501,8 @@ def load_graph_file(path: str | os.PathLike) -> ox.Store:
 # --------------------------------------------------------------------------- helpers
 
 
-def _unpack(result) -> tuple[str, str, str, rdflib.Graph]:
+def _unpack(result) -> tuple[str, str, str, list[ox.Triple]]:
+    """One result as (iri, hash, source path, its triples as Oxigraph terms, blank nodes scoped)."""
     if hasattr(result, "article_iri") and hasattr(result, "graph"):  # kg.pipeline.ArticleResult
         result = (result.article_iri, result.content_hash, result.source_path, result.graph)
     try:
@@ -470,7 +512,11 @@ def _unpack(result) -> tuple[str, str, str, rdflib.Graph]:
     iri = str(iri)
     if not iri.startswith(_ARTICLE_PREFIX):
         raise StoreError(f"{source_path}: article IRI {iri} is not under {_ARTICLE_PREFIX}")
-    return iri, str(content_hash), str(source_path), graph
+    if isinstance(graph, rdflib.Graph):
+        triples = [ox.Triple(*t) for t in _to_ox_triples(graph, iri)]
+    else:
+        triples = [t if isinstance(t, ox.Triple) else ox.Triple(*t) for t in graph]
+    return iri, str(content_hash), str(source_path), triples
 
 
 def _expand_article_iri(key: str) -> str:
@@ -512,22 +558,36 @@ def _same_graph(store: ox.Store, name: ox.NamedNode, quads: list[ox.Quad]) -> bo
     return stored == set(scratch.quads_for_pattern(None, None, None, name))
 
 
-def _extend(store: ox.Store, articles: list[list[ox.Quad]]) -> None:
-    """Add whole articles, several per transaction (up to about ``_BATCH_TRIPLES`` quads)."""
-    batch: list[ox.Quad] = []
-    for quads in articles:
-        batch.extend(quads)
-        if len(batch) >= _BATCH_TRIPLES:
-            _extend_once(store, batch)
-            batch = []
-    if batch:
-        _extend_once(store, batch)
+def _bulk_add(store: ox.Store, articles: list[tuple[str, list[ox.Triple]]]) -> None:
+    """Add new article graphs and the union triples they bring, with Oxigraph's bulk loader.
 
+    The union part is the distinct triples of these graphs. A triple the union
+    already holds is written again as the same key, which leaves one copy (the
+    store is a set of quads), so it is not looked up first: a lookup per triple
+    costs more than rewriting the few shared ones.
 
-def _extend_once(store: ox.Store, quads: list[ox.Quad]) -> None:
+    The batch goes to ``bulk_load`` as N-Quads that Oxigraph itself serialized
+    (escaped; a real newline only ends a statement), which skips making a
+    Python quad per statement. Oxigraph's parser renames blank nodes, so a batch
+    with a blank node (the text ``_:`` anywhere) goes through ``bulk_extend`` instead.
+    """
+    if not articles:
+        return
+    union = {t for _, triples in articles for t in triples}
+    chunks = []
+    for iri, triples in articles:
+        graph = f" {ox.NamedNode(iri)} .\n".encode()
+        chunks.append(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).replace(b" .\n", graph))
+    chunks.append(ox.serialize(union, format=ox.RdfFormat.N_TRIPLES))
+    data = b"".join(chunks)
     try:
-        store.extend(quads)
-    except OSError as e:
+        if b"_:" not in data:
+            store.bulk_load(input=data, format=ox.RdfFormat.N_QUADS)
+            return
+        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(iri)) for iri, triples in articles for t in triples]
+        quads.extend(ox.Quad(t.subject, t.predicate, t.object) for t in union)
+        store.bulk_extend(quads)
+    except (OSError, SyntaxError) as e:
         raise StoreError(f"cannot write the store: {e}") from e
 
 
