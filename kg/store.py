@@ -18,13 +18,16 @@ articles, and the union triples they add (their distinct triples minus those
 the union already holds), go in through Oxigraph's bulk loader
 (``Store.bulk_extend``): each batch is written as sorted files that RocksDB
 ingests in one step, several times faster than a transaction, but Oxigraph does
-not document the bulk loader as transactional, so a crash (a power cut, kill -9)
-in the middle of a batch may leave that batch partly written (an article
-graph that differs from its extraction is replaced by the next ``kg build``;
-a union triple missing for an unchanged article is not: build into a fresh
-``--store`` after such a crash). Replacing and dropping articles (changed text, ``kg
-remove``) and the links are SPARQL Update requests, each one transaction. The
-input is consumed batch by batch, so memory holds one batch, not every quad.
+not document the bulk loader as transactional. So before a bulk batch the store
+records, in one transaction, which articles it is about to write (the graph
+``kgr:pending``), and clears the record when the batch is in. A crash (a power
+cut, kill -9) in the middle of a batch leaves the record; the next write to the
+store (``kg build``, ``kg remove``) first drops those articles and any union
+triple no graph states (``repair_interrupted``), so the store is again as it
+was before the batch and the build adds them anew. Replacing and dropping
+articles (changed text, ``kg remove``) and the links are SPARQL Update
+requests, each one transaction. The input is consumed batch by batch, so memory
+holds one batch, not every quad.
 
 >>> store = open_store("output/store")                      # doctest: +SKIP
 >>> update_articles(store, [(iri, sha, "a.txt", graph)])     # doctest: +SKIP
@@ -54,6 +57,11 @@ DEFAULT_STORE = Path("output/store")
 SERVE_LOCK = "kg-serve.lock"
 
 _ARTICLE_PREFIX = str(KGR) + "article/"
+# Articles a bulk write has begun and not finished (see the module docstring): kgr:pending holds
+# <article> rdf:type kgo:Article for each; empty (absent) whenever no write is under way.
+_PENDING = ox.NamedNode(str(KGR["pending"]))
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_ARTICLE = ox.NamedNode(str(KGO.Article))
 _CONTENT_HASH = ox.NamedNode(str(KGO.contentHash))
 _SOURCE_PATH = ox.NamedNode(str(KGO.sourcePath))
 # Rows of updates sent to Oxigraph in one request; bounds the memory of one transaction
@@ -101,14 +109,17 @@ class UpdateReport:
     replaced: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed_graphs: list[str] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)  # articles of a bulk write cut short, dropped first
     activities: int = 0  # activities reported by several articles, after the links were recomputed
     link_seconds: float = 0.0
 
     def summary(self) -> str:
         """One line for the terminal."""
+        repaired = (f"; {len(self.repaired)} articles of an interrupted write dropped and written again"
+                    if self.repaired else "")
         return (
             f"store: {len(self.added)} added, {len(self.replaced)} replaced, "
-            f"{len(self.unchanged)} unchanged; {self.activities} activities reported by several articles"
+            f"{len(self.unchanged)} unchanged; {self.activities} activities reported by several articles{repaired}"
         )
 
 
@@ -322,6 +333,7 @@ def update_articles(store: ox.Store, results: Iterable[Sequence]) -> UpdateRepor
     add with them; replacements are SPARQL Update transactions.
     """
     report = UpdateReport()
+    report.repaired = repair_interrupted(store)
     existing = stored_articles(store)
     by_source: dict[str, set[str]] = {}
     for art in existing.values():
@@ -442,6 +454,7 @@ def remove_articles(store: ox.Store, selectors: Iterable[str]) -> list[StoredArt
 
     Facts another article also states stay (they are in that article's graph too).
     """
+    repair_interrupted(store)
     chosen = resolve_selectors(store, selectors)
     if chosen:
         _run_update(store, [_drop_article(iri) for iri in chosen])
@@ -488,7 +501,8 @@ def export_store(store: ox.Store, path: str | os.PathLike) -> int:
     same store always gives the same bytes. The file is replaced atomically.
     """
     if format_for(path).quads:
-        quads = [q for q in store.quads_for_pattern(None, None, None, None) if not isinstance(q.graph_name, ox.DefaultGraph)]
+        quads = [q for q in store.quads_for_pattern(None, None, None, None)
+                 if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name != _PENDING]
         return write_graph_file(path, (), quads)
     return write_graph_file(path, union_triples(store))
 
@@ -573,6 +587,29 @@ def _bulk_add(store: ox.Store, articles: list[tuple[str, list[ox.Triple]]]) -> N
     """
     if not articles:
         return
+    _run_update(store, [f"INSERT DATA {{ GRAPH {_PENDING} {{ "
+                        + " ".join(f"{ox.NamedNode(iri)} {_RDF_TYPE} {_ARTICLE} ." for iri, _ in articles) + " } }"])
+    _bulk_write(store, articles)
+    _run_update(store, [f"DROP SILENT GRAPH {_PENDING}"])
+
+
+def repair_interrupted(store: ox.Store) -> list[str]:
+    """Undo a bulk write that was cut short (its articles are still recorded in ``kgr:pending``).
+
+    Drops those article graphs (whole or partly written) with the union triples only
+    they state, then the union triples no graph states (written before the cut, their
+    article graph not), in one transaction. Returns the IRIs dropped (none: nothing to do).
+    """
+    iris = sorted(q.subject.value for q in store.quads_for_pattern(None, _RDF_TYPE, _ARTICLE, _PENDING))
+    if not iris:
+        return []
+    ops = [f"DROP SILENT GRAPH {_PENDING}"] + [_drop_article(iri) for iri in iris]
+    ops.append("DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }")
+    _run_update(store, ops)
+    return iris
+
+
+def _bulk_write(store: ox.Store, articles: list[tuple[str, list[ox.Triple]]]) -> None:
     union = {t for _, triples in articles for t in triples}
     chunks = []
     for iri, triples in articles:

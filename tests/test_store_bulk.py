@@ -135,3 +135,37 @@ def test_blank_nodes_keep_their_article_scoped_names(store, tmp_path):
     again = open_store(tmp_path / "again")
     update_articles(again, [ArticleGraph(A.iri, A.content_hash, A.source_path, g)])
     assert nt(again) == nt(store)
+
+
+def test_a_bulk_write_cut_short_is_undone_by_the_next_write(store, tmp_path, monkeypatch):
+    # B is in the store; a write of A and J dies half way through the bulk loader
+    update_articles(store, [B])
+    real = kg.store._bulk_write
+
+    def dies_half_way(st, articles):
+        iri, triples = articles[0]
+        st.bulk_extend([ox.Quad(*t, ox.NamedNode(iri)) for t in triples[: len(triples) // 2]])
+        st.bulk_extend([ox.Quad(*t) for _, ts in articles for t in ts][::3])  # some union triples
+        raise KeyboardInterrupt  # the process is killed here
+
+    monkeypatch.setattr(kg.store, "_bulk_write", dies_half_way)
+    with pytest.raises(KeyboardInterrupt):
+        update_articles(store, [as_quads(A), as_quads(J)])
+    assert len(list(store.quads_for_pattern(None, None, None, kg.store._PENDING))) == 2  # the record stayed
+    monkeypatch.setattr(kg.store, "_bulk_write", real)
+    # the next write drops the half-written articles and the union triples no graph states, then adds them anew
+    report = update_articles(store, [as_quads(A), as_quads(J)])
+    assert sorted(report.repaired) == sorted([A.iri, J.iri]) and "interrupted write" in report.summary()
+    clean = open_store(tmp_path / "clean")
+    update_articles(clean, [B, A, J])
+    assert nt(store) == nt(clean) and union_nt(store) == union_nt(clean)
+    assert list(store.quads_for_pattern(None, None, None, kg.store._PENDING)) == []
+    assert update_articles(store, [B]).repaired == []  # nothing left to repair
+
+
+def test_remove_repairs_first(store, monkeypatch):
+    update_articles(store, [B])
+    store.update(f"INSERT DATA {{ GRAPH {kg.store._PENDING} {{ <{A.iri}> a <{KGO.Article}> }} "
+                 f"GRAPH <{A.iri}> {{ <{A.iri}> a <{KGO.Article}> }} <urn:x> <urn:p> <urn:o> }}")
+    remove_articles(store, ["news/b.txt"])
+    assert len(store) == 0  # B removed; A's half graph and the orphan union triple gone too
