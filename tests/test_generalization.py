@@ -749,9 +749,20 @@ OFF_GENRE_ROWS = [
     ("东湖超市开展促销活动，购物满100元赠送食用油一桶。", False),
     ("华兴超市开展爱心助老促销，60岁以上老人购物享九折。", False),
     ("华兴汽车4S店开展关爱老客户活动，为老客户免费送去保养券。", False),
+    # a report of a period's statistics tells totals, not events
+    ("报告指出，2020年全省共接收社会各界捐款共计12亿元，比上年增长8.5%。报告称，这些捐赠款物使300万人次困难群众受益。",
+     False),
+    # a trigger's characters inside other words (帮助|学生 holds 助学) are no trigger
+    ("东湖大学帮助学生申请学校，贫困学生可减免学费。", False),
+    # the subject receives the help (受到…的资助): no one is said to give anything
+    ("华兴大学受到国家的大力资助，给予贫困学生优厚的福利待遇。", False),
+    ("东湖中学得到了市政府的资助，贫困学生可免交学费。", False),
     # the welfare news beside them
     ("东湖镇总工会为困难职工送去慰问金2000元。", True),
     ("华兴建材有限公司为西山村困难群众捐赠大米。", True),
+    ("青石镇民政办资助了20名困难学生。", True),
+    ("困难职工张建国得到救助后，东湖镇总工会又为他送去慰问金2000元。", True),
+    ("东湖镇总工会主席张建国帮助困难学生申请助学金，为他们送去书包20个。", True),
 ]
 
 

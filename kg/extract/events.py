@@ -27,6 +27,16 @@ def _trigger_re() -> re.Pattern:
     return re.compile(lexicon.alternation(lexicon.triggers()))
 
 
+def _trigger_matches(sm: SentenceMentions, lo: int = 0, hi: int | None = None) -> list[re.Match]:
+    """The triggers of the sentence between local offsets ``lo`` and ``hi`` that begin a word: 助学 inside
+    帮助学生 (帮助|学生) or 投入 inside 全身心投入 are matched by the characters only, not said."""
+    s = sm.sentence.text
+    tokens = Tokens(sm.tokens)
+    received = lexicon.pattern("received_before_trigger")
+    return [m for m in _trigger_re().finditer(s, lo, len(s) if hi is None else hi) if tokens.is_boundary(m.start())
+            and not received.search(s, max(0, m.start() - 16), m.start())]
+
+
 @dataclass
 class Frame:
     """The activity a paragraph is telling: what later clauses without their own say inherit."""
@@ -135,9 +145,13 @@ def _one_scene(events: list[EventRecord], sources: list[str], res: Resolution) -
 # ------------------------------------------------------------------ article-level
 def _about_welfare(sentences) -> bool:
     """An article yields events only when it is about welfare work: a welfare trigger and a beneficiary group
-    or welfare money somewhere in it (finance, sport and property news use 发放, 赠送, 募集 too)."""
+    or welfare money somewhere in it (finance, sport and property news use 发放, 赠送, 募集 too). A report of a
+    period's statistics (two sentences or more of 比上年增长, 报告指出 ...) tells totals, not events."""
+    stats = lexicon.pattern("statistics")
+    if sum(1 for sm in sentences if stats.search(sm.sentence.text)) >= 2:
+        return False
     triggers = lexicon.triggers()
-    strong = sum(1 for sm in sentences for m in _trigger_re().finditer(sm.sentence.text) if triggers[m.group(0)][1] == "welfare")
+    strong = sum(1 for sm in sentences for m in _trigger_matches(sm) if triggers[m.group(0)][1] == "welfare")
     groups = sum(1 for sm in sentences for g in sm.groups if _welfare_group(g.name))
     purposes = sum(1 for sm in sentences for m in sm.money if m.purpose in lexicon.words("welfare_money_purpose"))
     return (strong >= 1 or purposes >= 1) and (groups + purposes) >= 1
@@ -215,7 +229,7 @@ def _clause(sm: SentenceMentions, res: Resolution, a: int, b: int, subject_from:
     s, off = sm.sentence.text, sm.sentence.start
     inside = lambda x: a <= x.start < b
     speech = _speech(s)
-    trig = [m for m in _trigger_re().finditer(s, a - off, b - off)
+    trig = [m for m in _trigger_matches(sm, a - off, b - off)
             if not any(o.start <= off + m.start() < o.end for o in sm.orgs if o.suffix)
             and not any(x <= m.start() < y for x, y in speech)]
     triggers = lexicon.triggers()
