@@ -482,6 +482,12 @@ EVENT_ROWS = [
     # under a body's auspices (在X的赞助下) the body is an organizer, not the site
     ("在临江县建工集团的赞助下，东湖镇总工会为困难职工送去慰问金5000元。", "赞助",
      {"organizers": ["临江县建工集团", "东湖镇总工会"], "site": None}),
+    # one more official of a body named with a title (区委副书记等领导) is no organizer of his own
+    ("春节前夕，大兴区委书记张建国、区长李红梅、区委副书记等领导走访慰问了困难职工。", "区委副书记",
+     {"agents": ["张建国", "李红梅"], "organizers": []}),
+    # the bodies one assists (协助X) are not the actors
+    ("为做好困难职工的生活保障工作，协助县委县政府解决好困难职工生活问题，临江县总工会为困难职工发放救助金。", "协助",
+     {"organizers": ["临江县总工会"]}),
     # the subject carried from an earlier sentence of the paragraph
     ("青石镇总工会主席王海涛一行来到柳树村，看望了老党员。随后，他们为6名困难职工送去慰问金。", "随后",
      {"agents": ["王海涛"], "organizers": ["青石镇总工会"], "groups": [("困难职工", 6)]}),
@@ -529,6 +535,29 @@ def observe_event(text, anchor, keys):
 @pytest.mark.parametrize(("text", "anchor", "expected"), EVENT_ROWS)
 def test_events(text, anchor, expected):
     assert observe_event(text, anchor, expected) == expected
+
+
+# a sentence looking back on the activity (通过慰问…感受到, 此次慰问…体现了) is no event of its own;
+# one that gives something or counts the helped still is
+EFFECT_ROWS = [
+    ("1月5日，东湖镇总工会为困难职工送去慰问品。通过慰问，进一步拉近了干群距离，也使西山村困难家庭感受到了党和政府的关爱。",
+     {("困难职工",)}),
+    ("1月5日，东湖镇总工会为困难职工送去慰问品。此次慰问，将关怀送到每个家中，体现了政府对于困难人群的关爱。",
+     {("困难职工",)}),
+    ("1月5日，东湖镇总工会为困难职工送去慰问品。通过此次活动，东湖镇总工会为12名困难职工送去慰问金，让他们感受到了温暖。",
+     {("困难职工",), ("困难职工", 12)}),
+]
+
+
+def observe_group_sets(text):
+    """The beneficiary groups of each event, with the count when there is one."""
+    return {tuple(x for s in ev.shares for x in ((s.group,) if s.count is None else (s.group, s.count)))
+            for ev in extract(text).events}
+
+
+@pytest.mark.parametrize(("text", "expected"), EFFECT_ROWS)
+def test_effect_sentence_is_no_event(text, expected):
+    assert observe_group_sets(text) == expected
 
 
 # one clause holding two visits: one event per visit, each with its place and its group

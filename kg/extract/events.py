@@ -96,6 +96,8 @@ def find_events(article: Article, sentences: tuple[SentenceMentions, ...], res: 
             frame = _next_frame(frame, sm)
         if _attendance(sm, res, frame, events):
             continue
+        if _effect(sm):
+            continue
         made = None
         before = len(events)
         for clause in _clauses(sm, res, main):
@@ -113,6 +115,15 @@ def find_events(article: Article, sentences: tuple[SentenceMentions, ...], res: 
         if len(events) == before:
             events = _census(sm, res, events)
     return tuple(_one_scene(events, sources, res))
+
+
+def _effect(sm: SentenceMentions) -> bool:
+    """通过慰问，进一步拉近了干群距离，也使困难家庭感受到了党和政府的关爱: a sentence that looks back on the
+    activity (通过…, 这次…) to tell what it meant (感受到, 体现了, 拉近了), with no money, goods or count of its
+    own, is no event."""
+    if sm.money or sm.goods or any(g.count is not None for g in sm.groups):
+        return False
+    return bool(lexicon.pattern("effect").search(sm.sentence.text.strip()))
 
 
 def _census(sm: SentenceMentions, res: Resolution, events: list[EventRecord]) -> list[EventRecord]:
@@ -358,7 +369,7 @@ def _actors(sm: SentenceMentions, res: Resolution, a: int, b: int, trig: list[in
             last_object_end = o.end - off
             continue
         if o in post_orgs or kind == "media" or (i > 0 and s[i - 1] in "“\"「《") or s[o.end - off:o.end - off + 1] in "”\"」》" \
-                or _in_accompany(s, i):
+                or _in_accompany(s, i) or _unnamed_post(s, o, off, canon, post_orgs, res):
             continue  # the body of a post is named with its official; a quoted name is a campaign
         if before_trigger(o) or re.search(lexicon.pattern("organizer_lead").pattern, lead):
             if canon not in organizers:
@@ -391,6 +402,15 @@ def _actors(sm: SentenceMentions, res: Resolution, a: int, b: int, trig: list[in
     if implied:
         organizers = _organizers_of(agents, sm, res, main or [])
     return agents, organizers, site, implied
+
+
+def _unnamed_post(s: str, o, off: int, canon: str, post_orgs: set, res: Resolution) -> bool:
+    """区委书记张三、区长李四、区委副书记等领导: a body followed by a title is the post of one more official of
+    a body whose officials the clause names; it is no actor of its own."""
+    if not any(res.org(x) == canon or (res.org(x) or "").endswith(o.text) for x in post_orgs):
+        return False
+    after = s[o.end - off:o.end - off + 6]
+    return any(after.startswith(t) for t in lexicon.titles())
 
 
 def _organizers_of(agents, sm: SentenceMentions, res: Resolution, main: list) -> list:
