@@ -488,6 +488,17 @@ EVENT_ROWS = [
     # the bodies one assists (协助X) are not the actors
     ("为做好困难职工的生活保障工作，协助县委县政府解决好困难职工生活问题，临江县总工会为困难职工发放救助金。", "协助",
      {"organizers": ["临江县总工会"]}),
+    # people after a verb of visiting, with no break before them, are its objects, not visitors
+    ("1月20日，东湖镇总工会为困难职工送去慰问金。东湖镇党委书记张建国一行走访慰问了我镇“好人”李红梅以及被评为“最美村民”的退休教师王海涛，"
+     "为他们送去新春的祝福。", "王海涛", {"agents": ["张建国"]}),
+    # the people called on to give (号召全矿女职工为…) and the staff who serve (医务人员为每一位老人…) are not the helped
+    ("东湖煤矿工会为困难职工送去防暑降温食品。活动中，工会号召全矿女职工为困难职工送鞋垫、送毛巾。", "号召",
+     {"groups": [("困难职工", None)]}),
+    ("1月9日，临江县慈善总会前往东湖镇敬老院看望老人，临江县人民医院的医务人员为每一位老人进行了身体检查。", "医务人员",
+     {"groups": [("敬老院老人", None)]}),
+    # the story's body named again by a short name, in a new paragraph, is still where the story is
+    ("（记者 张晓 ）2月7日，临江县民政局驻东湖镇西山村扶贫工作队带来4000元慰问金，给10户脱贫户送来温暖。\n"
+     "在74岁的脱贫户张香新的家里，扶贫工作队和村委人员给他送上400元。", "400元", {"place": "西山村"}),
     # the subject carried from an earlier sentence of the paragraph
     ("青石镇总工会主席王海涛一行来到柳树村，看望了老党员。随后，他们为6名困难职工送去慰问金。", "随后",
      {"agents": ["王海涛"], "organizers": ["青石镇总工会"], "groups": [("困难职工", 6)]}),

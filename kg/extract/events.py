@@ -308,9 +308,11 @@ def _origin(s: str, p, off: int, sm: SentenceMentions) -> bool:
 
 
 def _actor_group(s: str, g, off: int) -> bool:
-    """A group named as the visitors (劳模代表等一行来到…), not the visited."""
+    """A group named as the visitors (劳模代表等一行来到…) or called on to give (号召全体女职工为…), not the
+    visited."""
     after = s[g.end - off:g.end - off + 6]
-    return bool(lexicon.pattern("actor_group_after").match(after))
+    before = s[max(0, g.start - off - 6):g.start - off]
+    return bool(lexicon.pattern("actor_group_after").match(after) or lexicon.pattern("actor_group_before").search(before))
 
 
 def _shares(groups, sm: SentenceMentions, res: Resolution) -> list[Share]:
@@ -386,7 +388,7 @@ def _actors(sm: SentenceMentions, res: Resolution, a: int, b: int, trig: list[in
                 s[p.end - off:g.start - off]) for g in sm.groups):
             continue  # 归侨宋文清, 特困退休人员于光明, 吴锦娣等空巢老人: one of the people helped
         i = p.start - off
-        if _in_prep_phrase(tokens, s, _lead(s, i, a - off), i):
+        if _in_prep_phrase(tokens, s, _lead(s, i, a - off), i) or _object_of_trigger(s, i, trig, off):
             continue
         if not trig or before_trigger(p) or lexicon.pattern("agent_cue").search(s[max(a - off, i - 6):i]) \
                 or lexicon.pattern("agent_cue").match(s, p.end - off) or s.startswith("一行", p.end - off):
@@ -402,6 +404,18 @@ def _actors(sm: SentenceMentions, res: Resolution, a: int, b: int, trig: list[in
     if implied:
         organizers = _organizers_of(agents, sm, res, main or [])
     return agents, organizers, site, implied
+
+
+def _object_of_trigger(s: str, i: int, trig: list[int], off: int) -> bool:
+    """走访慰问我区“中国好人”张某以及…王某，为他们送去…: a person after a verb of giving or visiting, with no
+    break between them, is its object, even where a later trigger of the clause follows."""
+    for t in trig:
+        m = _trigger_re().match(s, t - off)
+        if m is None or m.end() > i or _nominal(s, m.end()):
+            continue
+        if not lexicon.pattern("object_gap_break").search(s, m.end(), i):
+            return True
+    return False
 
 
 def _unnamed_post(s: str, o, off: int, canon: str, post_orgs: set, res: Resolution) -> bool:
@@ -585,6 +599,8 @@ def _event(c: Clause, sm: SentenceMentions, frame: Frame, res: Resolution, main:
         return None
     place, source = _place(c, frame if frame.place_paragraph == sm.sentence.paragraph or not own else replace(frame, place=None),
                    res, organizers)
+    if own and source == "default" and not c.site and _same_actors(agents, organizers, frame, res):
+        place, source = frame.place, "frame"
     if c.site in organizers:
         c = replace(c, site=None)
     same_paragraph = frame.place_paragraph == sm.sentence.paragraph
@@ -608,6 +624,17 @@ def _event(c: Clause, sm: SentenceMentions, frame: Frame, res: Resolution, main:
     return EventRecord(tuple(c.classes), ev, tuple(agents), tuple(organizers), place, site, tuple(shares),
                        tuple(c.money), tuple(c.goods), date, "planned" if c.planned else None, c.summary,
                        0.6 if inherited else 0.75 if text else 0.7), source if not site else "clause"
+
+
+def _same_actors(agents, organizers, frame: Frame, res: Resolution) -> bool:
+    """扶贫工作队给他送上400元 after 寿县…魏庙村扶贫工作队来到魏庙村: the story's actors again (the same names, a
+    short name of the same body, an official of it), so the story's place holds in a new paragraph too."""
+    if not frame.place or not (frame.agents or frame.organizers):
+        return False
+    if set(agents) & set(frame.agents):
+        return True
+    bodies = set(organizers) | {p.org for p in res.posts if p.person in agents and p.org}
+    return any(f == o or f.endswith(o) for f in frame.organizers for o in bodies)
 
 
 def _residents(shares: list, site: str | None, visit: bool) -> list:
