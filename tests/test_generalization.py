@@ -499,6 +499,9 @@ EVENT_ROWS = [
     # the story's body named again by a short name, in a new paragraph, is still where the story is
     ("（记者 张晓 ）2月7日，临江县民政局驻东湖镇西山村扶贫工作队带来4000元慰问金，给10户脱贫户送来温暖。\n"
      "在74岁的脱贫户张香新的家里，扶贫工作队和村委人员给他送上400元。", "400元", {"place": "西山村"}),
+    # a subheading with no actor of its own is no event; the paragraph under it tells the visit, with its actor
+    ("1月20日，东湖镇党委书记张建国、镇长李红梅分别走访慰问了老党员和困难群众。\n看望困难党员王大山\n"
+     "1月20日上午，张建国来到西山村，看望困难党员王大山。", "王大山", {"agents": ["张建国"], "place": "西山村"}),
     # the subject carried from an earlier sentence of the paragraph
     ("青石镇总工会主席王海涛一行来到柳树村，看望了老党员。随后，他们为6名困难职工送去慰问金。", "随后",
      {"agents": ["王海涛"], "organizers": ["青石镇总工会"], "groups": [("困难职工", 6)]}),

@@ -96,7 +96,7 @@ def find_events(article: Article, sentences: tuple[SentenceMentions, ...], res: 
             frame = _next_frame(frame, sm)
         if _attendance(sm, res, frame, events):
             continue
-        if _effect(sm):
+        if _effect(sm) or _subheading(sm, res, main):
             continue
         made = None
         before = len(events)
@@ -124,6 +124,15 @@ def _effect(sm: SentenceMentions) -> bool:
     if sm.money or sm.goods or any(g.count is not None for g in sm.groups):
         return False
     return bool(lexicon.pattern("effect").search(sm.sentence.text.strip()))
+
+
+def _subheading(sm: SentenceMentions, res: Resolution, main) -> bool:
+    """看望生活困难党员张某 on a line of its own: a subheading names what the next paragraph tells, with its
+    actor there; with no actor of its own it is no event (it would take every actor of the story)."""
+    text = sm.sentence.text.strip()
+    if len(text) > 30 or not text or text[-1] in "。！？!?；;，,：:”\"）)" or sm.money or sm.goods:
+        return False
+    return not any(c.agents or c.organizers for c in _clauses(sm, res, main))
 
 
 def _census(sm: SentenceMentions, res: Resolution, events: list[EventRecord]) -> list[EventRecord]:
