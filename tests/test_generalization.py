@@ -580,6 +580,26 @@ EVENT_ROWS = [
     # under a body's auspices (在X的赞助下) the body is an organizer, not the site
     ("在临江县建工集团的赞助下，东湖镇总工会为困难职工送去慰问金5000元。", "赞助",
      {"organizers": ["临江县建工集团", "东湖镇总工会"], "site": None}),
+    # one more official of a body named with a title (区委副书记等领导) is no organizer of his own
+    ("春节前夕，大兴区委书记张建国、区长李红梅、区委副书记等领导走访慰问了困难职工。", "区委副书记",
+     {"agents": ["张建国", "李红梅"], "organizers": []}),
+    # the bodies one assists (协助X) are not the actors
+    ("为做好困难职工的生活保障工作，协助县委县政府解决好困难职工生活问题，临江县总工会为困难职工发放救助金。", "协助",
+     {"organizers": ["临江县总工会"]}),
+    # people after a verb of visiting, with no break before them, are its objects, not visitors
+    ("1月20日，东湖镇总工会为困难职工送去慰问金。东湖镇党委书记张建国一行走访慰问了我镇“好人”李红梅以及被评为“最美村民”的退休教师王海涛，"
+     "为他们送去新春的祝福。", "王海涛", {"agents": ["张建国"]}),
+    # the people called on to give (号召全矿女职工为…) and the staff who serve (医务人员为每一位老人…) are not the helped
+    ("东湖煤矿工会为困难职工送去防暑降温食品。活动中，工会号召全矿女职工为困难职工送鞋垫、送毛巾。", "号召",
+     {"groups": [("困难职工", None)]}),
+    ("1月9日，临江县慈善总会前往东湖镇敬老院看望老人，临江县人民医院的医务人员为每一位老人进行了身体检查。", "医务人员",
+     {"groups": [("敬老院老人", None)]}),
+    # the story's body named again by a short name, in a new paragraph, is still where the story is
+    ("（记者 张晓 ）2月7日，临江县民政局驻东湖镇西山村扶贫工作队带来4000元慰问金，给10户脱贫户送来温暖。\n"
+     "在74岁的脱贫户张香新的家里，扶贫工作队和村委人员给他送上400元。", "400元", {"place": "西山村"}),
+    # a subheading with no actor of its own is no event; the paragraph under it tells the visit, with its actor
+    ("1月20日，东湖镇党委书记张建国、镇长李红梅分别走访慰问了老党员和困难群众。\n看望困难党员王大山\n"
+     "1月20日上午，张建国来到西山村，看望困难党员王大山。", "王大山", {"agents": ["张建国"], "place": "西山村"}),
     # the subject carried from an earlier sentence of the paragraph
     ("青石镇总工会主席王海涛一行来到柳树村，看望了老党员。随后，他们为6名困难职工送去慰问金。", "随后",
      {"agents": ["王海涛"], "organizers": ["青石镇总工会"], "groups": [("困难职工", 6)]}),
@@ -627,6 +647,29 @@ def observe_event(text, anchor, keys):
 @pytest.mark.parametrize(("text", "anchor", "expected"), EVENT_ROWS)
 def test_events(text, anchor, expected):
     assert observe_event(text, anchor, expected) == expected
+
+
+# a sentence looking back on the activity (通过慰问…感受到, 此次慰问…体现了) is no event of its own;
+# one that gives something or counts the helped still is
+EFFECT_ROWS = [
+    ("1月5日，东湖镇总工会为困难职工送去慰问品。通过慰问，进一步拉近了干群距离，也使西山村困难家庭感受到了党和政府的关爱。",
+     {("困难职工",)}),
+    ("1月5日，东湖镇总工会为困难职工送去慰问品。此次慰问，将关怀送到每个家中，体现了政府对于困难人群的关爱。",
+     {("困难职工",)}),
+    ("1月5日，东湖镇总工会为困难职工送去慰问品。通过此次活动，东湖镇总工会为12名困难职工送去慰问金，让他们感受到了温暖。",
+     {("困难职工",), ("困难职工", 12)}),
+]
+
+
+def observe_group_sets(text):
+    """The beneficiary groups of each event, with the count when there is one."""
+    return {tuple(x for s in ev.shares for x in ((s.group,) if s.count is None else (s.group, s.count)))
+            for ev in extract(text).events}
+
+
+@pytest.mark.parametrize(("text", "expected"), EFFECT_ROWS)
+def test_effect_sentence_is_no_event(text, expected):
+    assert observe_group_sets(text) == expected
 
 
 # one clause holding two visits: one event per visit, each with its place and its group
@@ -845,9 +888,20 @@ OFF_GENRE_ROWS = [
     ("东湖超市开展促销活动，购物满100元赠送食用油一桶。", False),
     ("华兴超市开展爱心助老促销，60岁以上老人购物享九折。", False),
     ("华兴汽车4S店开展关爱老客户活动，为老客户免费送去保养券。", False),
+    # a report of a period's statistics tells totals, not events
+    ("报告指出，2020年全省共接收社会各界捐款共计12亿元，比上年增长8.5%。报告称，这些捐赠款物使300万人次困难群众受益。",
+     False),
+    # a trigger's characters inside other words (帮助|学生 holds 助学) are no trigger
+    ("东湖大学帮助学生申请学校，贫困学生可减免学费。", False),
+    # the subject receives the help (受到…的资助): no one is said to give anything
+    ("华兴大学受到国家的大力资助，给予贫困学生优厚的福利待遇。", False),
+    ("东湖中学得到了市政府的资助，贫困学生可免交学费。", False),
     # the welfare news beside them
     ("东湖镇总工会为困难职工送去慰问金2000元。", True),
     ("华兴建材有限公司为西山村困难群众捐赠大米。", True),
+    ("青石镇民政办资助了20名困难学生。", True),
+    ("困难职工张建国得到救助后，东湖镇总工会又为他送去慰问金2000元。", True),
+    ("东湖镇总工会主席张建国帮助困难学生申请助学金，为他们送去书包20个。", True),
 ]
 
 

@@ -27,6 +27,16 @@ def _trigger_re() -> re.Pattern:
     return re.compile(lexicon.alternation(lexicon.triggers()))
 
 
+def _trigger_matches(sm: SentenceMentions, lo: int = 0, hi: int | None = None) -> list[re.Match]:
+    """The triggers of the sentence between local offsets ``lo`` and ``hi`` that begin a word: 助学 inside
+    帮助学生 (帮助|学生) or 投入 inside 全身心投入 are matched by the characters only, not said."""
+    s = sm.sentence.text
+    tokens = Tokens(sm.tokens)
+    received = lexicon.pattern("received_before_trigger")
+    return [m for m in _trigger_re().finditer(s, lo, len(s) if hi is None else hi) if tokens.is_boundary(m.start())
+            and not received.search(s, max(0, m.start() - 16), m.start())]
+
+
 @dataclass
 class Frame:
     """The activity a paragraph is telling: what later clauses without their own say inherit."""
@@ -86,6 +96,8 @@ def find_events(article: Article, sentences: tuple[SentenceMentions, ...], res: 
             frame = _next_frame(frame, sm)
         if _attendance(sm, res, frame, events):
             continue
+        if _effect(sm) or _subheading(sm, res, main):
+            continue
         made = None
         before = len(events)
         for clause in _clauses(sm, res, main):
@@ -103,6 +115,24 @@ def find_events(article: Article, sentences: tuple[SentenceMentions, ...], res: 
         if len(events) == before:
             events = _census(sm, res, events)
     return tuple(_one_scene(events, sources, res))
+
+
+def _effect(sm: SentenceMentions) -> bool:
+    """通过慰问，进一步拉近了干群距离，也使困难家庭感受到了党和政府的关爱: a sentence that looks back on the
+    activity (通过…, 这次…) to tell what it meant (感受到, 体现了, 拉近了), with no money, goods or count of its
+    own, is no event."""
+    if sm.money or sm.goods or any(g.count is not None for g in sm.groups):
+        return False
+    return bool(lexicon.pattern("effect").search(sm.sentence.text.strip()))
+
+
+def _subheading(sm: SentenceMentions, res: Resolution, main) -> bool:
+    """看望生活困难党员张某 on a line of its own: a subheading names what the next paragraph tells, with its
+    actor there; with no actor of its own it is no event (it would take every actor of the story)."""
+    text = sm.sentence.text.strip()
+    if len(text) > 30 or not text or text[-1] in "。！？!?；;，,：:”\"）)" or sm.money or sm.goods:
+        return False
+    return not any(c.agents or c.organizers for c in _clauses(sm, res, main))
 
 
 def _census(sm: SentenceMentions, res: Resolution, events: list[EventRecord]) -> list[EventRecord]:
@@ -135,9 +165,13 @@ def _one_scene(events: list[EventRecord], sources: list[str], res: Resolution) -
 # ------------------------------------------------------------------ article-level
 def _about_welfare(sentences) -> bool:
     """An article yields events only when it is about welfare work: a welfare trigger and a beneficiary group
-    or welfare money somewhere in it (finance, sport and property news use 发放, 赠送, 募集 too)."""
+    or welfare money somewhere in it (finance, sport and property news use 发放, 赠送, 募集 too). A report of a
+    period's statistics (two sentences or more of 比上年增长, 报告指出 ...) tells totals, not events."""
+    stats = lexicon.pattern("statistics")
+    if sum(1 for sm in sentences if stats.search(sm.sentence.text)) >= 2:
+        return False
     triggers = lexicon.triggers()
-    strong = sum(1 for sm in sentences for m in _trigger_re().finditer(sm.sentence.text) if triggers[m.group(0)][1] == "welfare")
+    strong = sum(1 for sm in sentences for m in _trigger_matches(sm) if triggers[m.group(0)][1] == "welfare")
     groups = sum(1 for sm in sentences for g in sm.groups if _welfare_group(g.name))
     purposes = sum(1 for sm in sentences for m in sm.money if m.purpose in lexicon.words("welfare_money_purpose"))
     return (strong >= 1 or purposes >= 1) and (groups + purposes) >= 1
@@ -215,7 +249,7 @@ def _clause(sm: SentenceMentions, res: Resolution, a: int, b: int, subject_from:
     s, off = sm.sentence.text, sm.sentence.start
     inside = lambda x: a <= x.start < b
     speech = _speech(s)
-    trig = [m for m in _trigger_re().finditer(s, a - off, b - off)
+    trig = [m for m in _trigger_matches(sm, a - off, b - off)
             if not any(o.start <= off + m.start() < o.end for o in sm.orgs if o.suffix)
             and not any(x <= m.start() < y for x, y in speech)]
     triggers = lexicon.triggers()
@@ -284,11 +318,13 @@ def _origin(s: str, p, off: int, sm: SentenceMentions) -> bool:
 
 def _actor_group(s: str, g, off: int) -> bool:
     """A group named as the visitors (劳模代表等一行来到…), as the subject of a giving to another group
-    (医务工作者为每一位老人体检) or as a status someone gets (被纳为低保户): not the people visited."""
+    (医务工作者为每一位老人体检), called on to give (号召全体女职工为…) or as a status someone gets
+    (被纳为低保户): not the people visited."""
     after = s[g.end - off:g.end - off + 24]
-    if lexicon.pattern("status_before_group").search(s[max(0, g.start - off - 6):g.start - off]):
+    before = s[max(0, g.start - off - 6):g.start - off]
+    if lexicon.pattern("status_before_group").search(before):
         return True  # 该户被纳为低保户, 成为低保户: a status the text reports, not the people helped
-    return bool(lexicon.pattern("actor_group_after").match(after))
+    return bool(lexicon.pattern("actor_group_after").match(after) or lexicon.pattern("actor_group_before").search(before))
 
 
 def _shares(groups, sm: SentenceMentions, res: Resolution) -> list[Share]:
@@ -347,7 +383,7 @@ def _actors(sm: SentenceMentions, res: Resolution, a: int, b: int, trig: list[in
             last_object_end = o.end - off
             continue
         if o in post_orgs or kind == "media" or (i > 0 and s[i - 1] in "“\"「《") or s[o.end - off:o.end - off + 1] in "”\"」》" \
-                or _in_accompany(s, i):
+                or _in_accompany(s, i) or _unnamed_post(s, o, off, canon, post_orgs, res):
             continue  # the body of a post is named with its official; a quoted name is a campaign
         if before_trigger(o) or re.search(lexicon.pattern("organizer_lead").pattern, lead):
             if canon not in organizers:
@@ -364,7 +400,7 @@ def _actors(sm: SentenceMentions, res: Resolution, a: int, b: int, trig: list[in
                 s[p.end - off:g.start - off]) for g in sm.groups):
             continue  # 归侨宋文清, 特困退休人员于光明, 吴锦娣等空巢老人: one of the people helped
         i = p.start - off
-        if _in_prep_phrase(tokens, s, _lead(s, i, a - off), i):
+        if _in_prep_phrase(tokens, s, _lead(s, i, a - off), i) or _object_of_trigger(s, i, trig, off):
             continue
         if not trig or before_trigger(p) or lexicon.pattern("agent_cue").search(s[max(a - off, i - 6):i]) \
                 or lexicon.pattern("agent_cue").match(s, p.end - off) or s.startswith("一行", p.end - off):
@@ -380,6 +416,27 @@ def _actors(sm: SentenceMentions, res: Resolution, a: int, b: int, trig: list[in
     if implied:
         organizers = _organizers_of(agents, sm, res, main or [])
     return agents, organizers, site, implied
+
+
+def _object_of_trigger(s: str, i: int, trig: list[int], off: int) -> bool:
+    """走访慰问我区“中国好人”张某以及…王某，为他们送去…: a person after a verb of giving or visiting, with no
+    break between them, is its object, even where a later trigger of the clause follows."""
+    for t in trig:
+        m = _trigger_re().match(s, t - off)
+        if m is None or m.end() > i or _nominal(s, m.end()):
+            continue
+        if not lexicon.pattern("object_gap_break").search(s, m.end(), i):
+            return True
+    return False
+
+
+def _unnamed_post(s: str, o, off: int, canon: str, post_orgs: set, res: Resolution) -> bool:
+    """区委书记张三、区长李四、区委副书记等领导: a body followed by a title is the post of one more official of
+    a body whose officials the clause names; it is no actor of its own."""
+    if not any(res.org(x) == canon or (res.org(x) or "").endswith(o.text) for x in post_orgs):
+        return False
+    after = s[o.end - off:o.end - off + 6]
+    return any(after.startswith(t) for t in lexicon.titles())
 
 
 def _organizers_of(agents, sm: SentenceMentions, res: Resolution, main: list) -> list:
@@ -554,6 +611,8 @@ def _event(c: Clause, sm: SentenceMentions, frame: Frame, res: Resolution, main:
         return None
     place, source = _place(c, frame if frame.place_paragraph == sm.sentence.paragraph or not own else replace(frame, place=None),
                    res, organizers)
+    if own and source == "default" and not c.site and _same_actors(agents, organizers, frame, res):
+        place, source = frame.place, "frame"
     if c.site in organizers:
         c = replace(c, site=None)
     same_paragraph = frame.place_paragraph == sm.sentence.paragraph
@@ -577,6 +636,17 @@ def _event(c: Clause, sm: SentenceMentions, frame: Frame, res: Resolution, main:
     return EventRecord(tuple(c.classes), ev, tuple(agents), tuple(organizers), place, site, tuple(shares),
                        tuple(c.money), tuple(c.goods), date, "planned" if c.planned else None, c.summary,
                        0.6 if inherited else 0.75 if text else 0.7), source if not site else "clause"
+
+
+def _same_actors(agents, organizers, frame: Frame, res: Resolution) -> bool:
+    """扶贫工作队给他送上400元 after 寿县…魏庙村扶贫工作队来到魏庙村: the story's actors again (the same names, a
+    short name of the same body, an official of it), so the story's place holds in a new paragraph too."""
+    if not frame.place or not (frame.agents or frame.organizers):
+        return False
+    if set(agents) & set(frame.agents):
+        return True
+    bodies = set(organizers) | {p.org for p in res.posts if p.person in agents and p.org}
+    return any(f == o or f.endswith(o) for f in frame.organizers for o in bodies)
 
 
 def _residents(shares: list, site: str | None, visit: bool) -> list:
