@@ -256,7 +256,25 @@ def stage_build_store(path: Path, jobs: int, workdir: Path) -> dict:
             "triples": report.triples, "ttl_mb": round(size / 1e6, 1), "store_mb": round(store_mb, 1)}
 
 
-STAGES = {"jieba": stage_jieba, "extract": stage_extract, "build": stage_build, "build+store": stage_build_store}
+def stage_build_store_dask(path: Path, jobs: int, workdir: Path) -> dict:
+    """``build_files`` with the store, extraction on a local Dask cluster of ``jobs`` worker processes."""
+    import shutil
+
+    from kg.build import build_files
+
+    out = workdir / f"bench-dask-{jobs}-{os.getpid()}.ttl"
+    store = workdir / f"store-dask-{jobs}-{os.getpid()}"
+    report = build_files([path], out, jobs=jobs, progress=False, store=store, engine="dask")
+    size = out.stat().st_size
+    store_mb = sum(f.stat().st_size for f in store.rglob("*") if f.is_file()) / 1e6
+    out.unlink()
+    shutil.rmtree(store)
+    return {"rows": report.built, "duplicates": report.duplicates, "problems": len(report.problems),
+            "triples": report.triples, "ttl_mb": round(size / 1e6, 1), "store_mb": round(store_mb, 1)}
+
+
+STAGES = {"jieba": stage_jieba, "extract": stage_extract, "build": stage_build, "build+store": stage_build_store,
+          "build+store+dask": stage_build_store_dask}
 
 
 def run_stage(name: str, path: Path, jobs: int, workdir: Path) -> None:
@@ -386,6 +404,8 @@ def main(argv=None) -> int:
     ap.add_argument("--no-scaling", action="store_true", help="skip the 1/4 and 1/2 size runs")
     ap.add_argument("--store", action="store_true",
                     help="also time a 1-job build that updates an on-disk store, as `kg build` does by default")
+    ap.add_argument("--scale-out", action="store_true",
+                    help="only the whole build with the default store: 1 job, 2 jobs, and Dask with 2 local workers")
     ap.add_argument("--profile", action="store_true", help="only cProfile a 1-job build of --mb MB and print it")
     ap.add_argument("--top", type=int, default=30, help="rows per profile listing")
     ap.add_argument("--stage", choices=sorted(STAGES), help=argparse.SUPPRESS)
@@ -431,6 +451,19 @@ def main(argv=None) -> int:
                 base[("1job", name, n_chars)] = r["wall_s"]
             return r
 
+        if args.scale_out:
+            s1 = run("build+store", full, 1, chars, "full build + on-disk store (the default)")
+            s2 = run("build+store", full, 2, chars, "full build + on-disk store (the default)")
+            d2 = run("build+store+dask", full, 2, chars, "full build + store, --engine dask (2 local workers)")
+            print(f"\n## kg build with the store: {args.tsv.name} repeated to {args.mb:g} MB "
+                  f"({rows:,} rows, {chars:,} chars; repository HEAD {head}; load now {os.getloadavg()[0]:.2f})\n")
+            print("| run | wall s | chars/s | vs 1 job | max RSS parent MB | peak PSS tree MB | triples | store MB |")
+            print("|---|---:|---:|---:|---:|---:|---:|---:|")
+            for label, r in (("1 job", s1), ("2 jobs", s2), ("Dask, 2 workers", d2)):
+                print(f"| {label} | {r['wall_s']:.1f} | {chars / r['wall_s']:,.0f} | {s1['wall_s'] / r['wall_s']:.2f}x "
+                      f"| {fmt_mb(r['rss_self_mb'])} | {fmt_mb(r['pss_tree_mb'])} | {r['triples']:,} | {r.get('store_mb')} |")
+            print(f"\nDask vs --jobs 2: {d2['wall_s'] / s2['wall_s']:.2f}x the wall time")
+            return 0
         jb = run("jieba", full, 1, chars, "jieba posseg only")
         ex1 = run("extract", full, 1, chars, "extraction (iter_results)")
         ex2 = run("extract", full, 2, chars, "extraction (iter_results)")
