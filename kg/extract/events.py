@@ -358,7 +358,7 @@ def _actors(sm: SentenceMentions, res: Resolution, a: int, b: int, trig: list[in
         i = o.start - off
         lead = _lead(s, i, a - off)
         kind = res.entities[("org", canon)].org_kind if ("org", canon) in res.entities else "other"
-        if last_site_end is not None and s[last_site_end:i] in ("、", "和", "及", "与"):
+        if last_site_end is not None and s[last_site_end:i] in lexicon.words("list_joiners"):
             last_site_end = o.end - off  # 深入X、Y、Z等处: the places visited, listed
             continue
         if _in_pattern(s, i, "auspices"):  # 在X的赞助下, 在区总工会的组织下: X acts, it is no site
@@ -376,7 +376,7 @@ def _actors(sm: SentenceMentions, res: Resolution, a: int, b: int, trig: list[in
                 site = canon  # 向X敬老院捐赠; not 为X、Y、Z安装: a list of recipients is no one site
             last_object_end = o.end - off
             continue
-        if last_object_end is not None and s[last_object_end:i] in ("、", "和", "及", "与"):
+        if last_object_end is not None and s[last_object_end:i] in lexicon.words("list_joiners"):
             last_object_end = o.end - off  # 向X、Y、Z职工送去: the rest of the list is in the same phrase
             continue
         if _in_prep_phrase(tokens, s, lead, i) or _prep_before(tokens, s, i, "object_verbs") or _in_prep_list(tokens, s, a - off, i):
@@ -458,7 +458,7 @@ def _organizers_of(agents, sm: SentenceMentions, res: Resolution, main: list) ->
 def _regional_committee(org: str, res: Resolution) -> bool:
     """大兴区委, 延庆区委: a region's party committee; its secretary visits in person, not as its organizer."""
     return any(org == p + "委" or org == p[:-1] + "委" and p.endswith(tuple(lexicon.words("county_suffix_char")))
-               for p in res.levels) or org in ("区委", "县委", "市委", "省委")
+               for p in res.levels) or org in lexicon.words("bare_level_committees")
 
 
 def _prep_before(tokens: Tokens, s: str, i: int, word_set: str) -> bool:

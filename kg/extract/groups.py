@@ -197,7 +197,7 @@ def _known_place(word: str) -> bool:
     """A place the gazetteer knows (西山村 is a modifier's end; 治安, tagged a place name, is not one)."""
     from kg import gazetteer
 
-    return any(gazetteer.lookup(word + x) for x in ("", "市", "县", "区"))
+    return any(gazetteer.lookup(word + x) for x in ("", *sorted(lexicon.words("bare_place_suffixes"))))
 
 
 def _drop_determiners(s: str, a: int, b: int) -> int:
@@ -298,7 +298,7 @@ def _list_counts(s: str, offset: int, groups: list[GroupMention]) -> list[GroupM
     groups = sorted(groups, key=lambda g: g.start)
     runs, run = [], []
     for g in groups:
-        if run and s[run[-1].end - offset:g.start - offset] in ("、", "和", "及", "与", "以及", "及其"):
+        if run and s[run[-1].end - offset:g.start - offset] in lexicon.words("group_list_joiners"):
             run.append(g)
         else:
             if len(run) > 1:

@@ -126,7 +126,7 @@ def is_place_name(w: str) -> bool:
     """True for a place the gazetteer or the list of foreign places knows (盘锦 -> 盘锦市, 马拉维)."""
     from kg import gazetteer
 
-    return w in lexicon.words("foreign_places") or any(gazetteer.lookup(w + x) or gazetteer.lookup(w) for x in ("", "市", "县", "区"))
+    return w in lexicon.words("foreign_places") or any(gazetteer.lookup(w + x) or gazetteer.lookup(w) for x in ("", *sorted(lexicon.words("bare_place_suffixes"))))
 
 
 def _freq(w: str) -> int:
@@ -173,7 +173,7 @@ def find_chains(s: str, tokens: Tokens, offset: int, titles: list[TitleMention],
         held = []
         last_org = None
         if prev is not None and chain[0][2] is None and prev.persons[-1].end - offset <= chain[0][0] <= prev.persons[-1].end - offset + 1 \
-                and s[prev.persons[-1].end - offset:chain[0][0]] in ("、", "，", ",", "和", "及", "与", ""):
+                and s[prev.persons[-1].end - offset:chain[0][0]] in lexicon.words("chain_list_joiners") | {""}:
             # 执行会长张某、常务副会长李某: the next person's posts are at the same body
             last_org = next((o for _, o, _ in reversed(prev.held) if o is not None), None)
         for _, tw, org in chain:

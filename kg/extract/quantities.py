@@ -199,7 +199,7 @@ def _shaped_items(s: str, f: str, tokens: Tokens) -> list[tuple[int, int]]:
             out.append((a, b))
     for m in lexicon.pattern("goods_qty_after").finditer(f):  # item + NUM + unit: the item is the words before
         end = m.start()
-        if m.group(0).startswith(("共计", "共", "各")):
+        if m.group(0).startswith(tuple(lexicon.words("total_markers"))):
             end = m.start() + len(m.group(0)) - len(m.group(0).lstrip("共计各"))
         best = None
         for k in range(2, 7):

@@ -26,7 +26,6 @@ from kg.model import Article, Author, Entity, EventRecord, Evidence, OrgMention,
 LEVEL_CHARS = {"区": ("district", "county"), "县": ("county", "district"), "市": ("city", "municipality"),
                "省": ("province",), "旗": ("county",), "州": ("city",), "镇": ("town",), "乡": ("township",),
                "街道": ("subdistrict",)}
-LOCAL_LEVELS = ("镇", "乡", "街道")
 
 
 @dataclass
@@ -125,7 +124,7 @@ class Context:
         want = LEVEL_CHARS.get(ch)
         if not want:
             return None
-        if ch in LOCAL_LEVELS:
+        if ch in lexicon.words("local_level_suffixes"):
             return self.recent.get(want[0]) or (self.res.home if self.res.levels.get(self.res.home) == want[0] else None)
         for name in reversed(self.res.region_chain):  # 市 in an article about the county-level city 庄河市
             if name.endswith(ch) and self.res.levels.get(name) not in ("province",) or ch == "省" and self.res.levels.get(name) == "province":
@@ -277,7 +276,7 @@ def _places(sm: SentenceMentions, res: Resolution, ctx: Context, counts: Counter
             if prev is not None and prev.end == p.start and rank(prev.level) < rank(p.level):
                 parent = prev.name  # adjacency: 榆垡镇曹辛庄村
             elif prev is not None and prev.level == p.level and sm.sentence.text[prev.end - sm.sentence.start:p.start - sm.sentence.start] \
-                    in ("、", "和", "及", "与", "以及") and res.entities.get(("place", prev.name)) is not None:
+                    in lexicon.words("place_list_joiners") and res.entities.get(("place", prev.name)) is not None:
                 parent = res.entities[("place", prev.name)].parent  # 长田镇细氽村和瓦厂村: the same town
             elif res.region and rank(res.levels.get(res.region)) == 2 and rank(p.level) >= 3:
                 parent = res.region  # a town of the county the article is about
