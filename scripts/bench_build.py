@@ -239,15 +239,15 @@ def stage_build(path: Path, jobs: int, workdir: Path) -> dict:
             "triples": report.triples, "ttl_mb": round(size / 1e6, 1)}
 
 
-def stage_build_store(path: Path, jobs: int, workdir: Path) -> dict:
+def stage_build_store(path: Path, jobs: int, workdir: Path, engine: str = "local") -> dict:
     """``build_files`` with a store directory, as ``kg build`` does by default (``--store output/store``)."""
     import shutil
 
     from kg.build import build_files
 
-    out = workdir / f"bench-{jobs}-{os.getpid()}.ttl"
-    store = workdir / f"store-{jobs}-{os.getpid()}"
-    report = build_files([path], out, jobs=jobs, progress=False, store=store)
+    out = workdir / f"bench-{engine}-{jobs}-{os.getpid()}.ttl"
+    store = workdir / f"store-{engine}-{jobs}-{os.getpid()}"
+    report = build_files([path], out, jobs=jobs, progress=False, store=store, engine=engine)
     size = out.stat().st_size
     store_mb = sum(f.stat().st_size for f in store.rglob("*") if f.is_file()) / 1e6
     out.unlink()
@@ -257,20 +257,8 @@ def stage_build_store(path: Path, jobs: int, workdir: Path) -> dict:
 
 
 def stage_build_store_dask(path: Path, jobs: int, workdir: Path) -> dict:
-    """``build_files`` with the store, extraction on a local Dask cluster of ``jobs`` worker processes."""
-    import shutil
-
-    from kg.build import build_files
-
-    out = workdir / f"bench-dask-{jobs}-{os.getpid()}.ttl"
-    store = workdir / f"store-dask-{jobs}-{os.getpid()}"
-    report = build_files([path], out, jobs=jobs, progress=False, store=store, engine="dask")
-    size = out.stat().st_size
-    store_mb = sum(f.stat().st_size for f in store.rglob("*") if f.is_file()) / 1e6
-    out.unlink()
-    shutil.rmtree(store)
-    return {"rows": report.built, "duplicates": report.duplicates, "problems": len(report.problems),
-            "triples": report.triples, "ttl_mb": round(size / 1e6, 1), "store_mb": round(store_mb, 1)}
+    """The same, extraction on a local Dask cluster of ``jobs`` worker processes."""
+    return stage_build_store(path, jobs, workdir, engine="dask")
 
 
 STAGES = {"jieba": stage_jieba, "extract": stage_extract, "build": stage_build, "build+store": stage_build_store,
