@@ -18,7 +18,10 @@ from kg.aliases import AliasTable
 from kg.errors import KGError
 from kg.model import Document, Problem
 
-PARTITION_CHARS = 2_000_000
+# About 100 articles a task: small enough that every worker stays busy to the end (2 MB partitions left
+# one of two workers idle on a 4 MB input and 26% slower than --jobs 2 at 40 MB), large enough that the
+# scheduler's cost per task (milliseconds) stays under 1%.
+PARTITION_CHARS = 100_000
 
 
 def _client(jobs: int, scheduler: str | None):
