@@ -100,6 +100,7 @@ def collect_results(docs: Iterable[Document | Problem], jobs: int = 1, progress:
     Dask cluster of ``jobs`` workers, or the one at ``scheduler``); the result is the same.
     ``aliases`` is the user's alias table (kg.aliases), passed to every extraction.
     """
+    _check_engine(engine, scheduler)
     report = BuildReport()
     per_article: dict[URIRef, set] = {}
     bar = _progress(progress)
@@ -107,12 +108,8 @@ def collect_results(docs: Iterable[Document | Problem], jobs: int = 1, progress:
         from kg.dask_engine import iter_results_dask
 
         results = iter_results_dask(docs, jobs, scheduler, aliases=aliases)
-    elif engine == "local":
-        if scheduler:
-            raise InputError("--scheduler needs --engine dask")
-        results = iter_results(docs, jobs, aliases)
     else:
-        raise InputError(f"unknown engine {engine!r}; use local or dask")
+        results = iter_results(docs, jobs, aliases)
     for r in results:
         if isinstance(r, Problem):
             report.problems.append(r)
@@ -123,14 +120,26 @@ def collect_results(docs: Iterable[Document | Problem], jobs: int = 1, progress:
             per_article[iri].update(triples)
             continue
         per_article[iri] = set(triples)
-        report.built += 1
-        if keep_results:
-            report.results.append((iri, h, src))
-        if bar:
-            bar.advance()
+        _count_built(report, (iri, h, src), keep_results, bar)
     if bar:
         bar.close()
     return per_article, report
+
+
+def _check_engine(engine: str, scheduler: str | None) -> None:
+    if engine not in ("local", "dask"):
+        raise InputError(f"unknown engine {engine!r}; use local or dask")
+    if engine == "local" and scheduler:
+        raise InputError("--scheduler needs --engine dask")
+
+
+def _count_built(report: BuildReport, row: tuple, keep_results: bool, bar) -> None:
+    """One more article built (not a duplicate): count it, keep its row if asked, advance the bar."""
+    report.built += 1
+    if keep_results:
+        report.results.append(row)
+    if bar:
+        bar.advance()
 
 
 def collect_parts(docs: Iterable[Document | Problem], parts_dir: Path, jobs: int = 1, progress: bool = False,
@@ -143,17 +152,14 @@ def collect_parts(docs: Iterable[Document | Problem], parts_dir: Path, jobs: int
     """
     from kg.parts import iter_parts_local, part_path, prepare_parts_dir
 
+    _check_engine(engine, scheduler)
     parts_dir = prepare_parts_dir(parts_dir)
     if engine == "dask":
         from kg.dask_engine import iter_parts_dask
 
         summaries = iter_parts_dask(docs, str(parts_dir), jobs, scheduler, aliases=aliases)
-    elif engine == "local":
-        if scheduler:
-            raise InputError("--scheduler needs --engine dask")
-        summaries = iter_parts_local(docs, parts_dir, jobs, aliases)
     else:
-        raise InputError(f"unknown engine {engine!r}; use local or dask")
+        summaries = iter_parts_local(docs, parts_dir, jobs, aliases)
     report = BuildReport()
     seen: set[str] = set()
     paths: list[Path] = []
@@ -169,11 +175,7 @@ def collect_parts(docs: Iterable[Document | Problem], parts_dir: Path, jobs: int
                 report.duplicates += 1
                 continue
             seen.add(iri)
-            report.built += 1
-            if keep_results:
-                report.results.append((iri, h, src))
-            if bar:
-                bar.advance()
+            _count_built(report, (iri, h, src), keep_results, bar)
     if bar:
         bar.close()
     return paths, report

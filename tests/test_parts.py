@@ -10,16 +10,12 @@ from typer.testing import CliRunner
 
 from kg import dask_engine, parts
 from kg.cli import app
+from tests import test_dask
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "daxing_songwennuan.txt"
-ARTICLES = {
-    "a.txt": "东湖镇总工会副主席张建国走访慰问了15名困难职工，送去慰问金共计3000元。",
-    "b.txt": "西山县总工会主席李红梅带队看望12名劳动模范，送去大米20袋。",
-    "c.txt": "临江县民政局局长王海涛来到南岗乡敬老院看望孤寡老人，送去慰问金5000元。",
-    "d.txt": "青石镇党委书记陈志强走访慰问困难党员，送去米面油。",
-    "d_copy.txt": "青石镇党委书记陈志强走访慰问困难党员，送去米面油。",  # the same article twice
-}
+# the Dask tests' articles, and one of them twice
+ARTICLES = {**test_dask.ARTICLES, "d_copy.txt": test_dask.ARTICLES["d.txt"]}
 
 
 def build(*args: str):
