@@ -1,11 +1,14 @@
 """Build a corpus graph: read articles (streaming), extract each in a process pool, write the union.
 
 The output is byte-identical for the same input whatever ``jobs`` is: article graphs
-are merged as sets and serialized in sorted order. Files are written to a temporary
-name and renamed, so an interrupted build never leaves a half-written graph.
+are merged as sets and serialized in sorted order. Each article's statements go into
+sorted runs (kg.spill) as it is extracted, so memory holds a bounded buffer, not the
+corpus; the output and the store update are streamed from the runs. Files are written
+to a temporary name and renamed, so an interrupted build never leaves a half-written graph.
 """
 from __future__ import annotations
 
+import heapq
 import sys
 import threading
 from collections.abc import Iterable, Iterator
@@ -19,9 +22,10 @@ from rdflib import Dataset, Graph, URIRef
 
 from kg.aliases import AliasTable, load_aliases
 from kg.errors import InputError
-from kg.graphio import check_output, format_for, to_ox_term, write_graph_file
+from kg.graphio import check_output, format_for, statement_key, to_ox_term, write_sorted
 from kg.model import Document, Problem
 from kg.ontology import LINKS_GRAPH, bind_prefixes
+from kg.spill import SortedRuns, unique
 
 
 @dataclass
@@ -91,18 +95,20 @@ def iter_results(docs: Iterable[Document | Problem], jobs: int = 1, aliases: Ali
         yield problems_first.pop(0)
 
 
-def collect_results(docs: Iterable[Document | Problem], jobs: int = 1, progress: bool = False,
-                    keep_results: bool = False, engine: str = "local", scheduler: str | None = None,
-                    aliases: AliasTable | None = None) -> tuple[dict[URIRef, set], BuildReport]:
-    """Extract every document; return each article's triples (rdflib terms) by article IRI, and the report.
+def iter_articles(docs: Iterable[Document | Problem], report: BuildReport, jobs: int = 1, progress: bool = False,
+                  keep_results: bool = False, engine: str = "local", scheduler: str | None = None,
+                  aliases: AliasTable | None = None) -> Iterator[tuple[URIRef, tuple]]:
+    """Extract every document; yield ``(article IRI, triples)`` (rdflib terms) as each is done.
 
-    ``engine`` is "local" (``jobs`` processes of a pool) or "dask" (kg.dask_engine: a local
-    Dask cluster of ``jobs`` workers, or the one at ``scheduler``); the result is the same.
+    An article whose text was read before (a duplicate) is yielded again, its
+    triples to be merged with the first; ``report`` counts articles built,
+    duplicates and problems as they come. ``engine`` is "local" (``jobs``
+    processes of a pool) or "dask" (kg.dask_engine: a local Dask cluster of
+    ``jobs`` workers, or the one at ``scheduler``); the result is the same.
     ``aliases`` is the user's alias table (kg.aliases), passed to every extraction.
     """
     _check_engine(engine, scheduler)
-    report = BuildReport()
-    per_article: dict[URIRef, set] = {}
+    seen: set[URIRef] = set()
     bar = _progress(progress)
     if engine == "dask":
         from kg.dask_engine import iter_results_dask
@@ -110,19 +116,31 @@ def collect_results(docs: Iterable[Document | Problem], jobs: int = 1, progress:
         results = iter_results_dask(docs, jobs, scheduler, aliases=aliases)
     else:
         results = iter_results(docs, jobs, aliases)
-    for r in results:
-        if isinstance(r, Problem):
-            report.problems.append(r)
-            continue
-        iri, h, src, triples = r
-        if iri in per_article:
-            report.duplicates += 1
-            per_article[iri].update(triples)
-            continue
-        per_article[iri] = set(triples)
-        _count_built(report, (iri, h, src), keep_results, bar)
-    if bar:
-        bar.close()
+    try:
+        for r in results:
+            if isinstance(r, Problem):
+                report.problems.append(r)
+                continue
+            iri, h, src, triples = r
+            if iri in seen:
+                report.duplicates += 1
+            else:
+                seen.add(iri)
+                _count_built(report, (str(iri), h, src), keep_results, bar)
+            yield iri, triples
+    finally:
+        if bar:
+            bar.close()
+
+
+def collect_results(docs: Iterable[Document | Problem], jobs: int = 1, progress: bool = False,
+                    keep_results: bool = False, engine: str = "local", scheduler: str | None = None,
+                    aliases: AliasTable | None = None) -> tuple[dict[URIRef, set], BuildReport]:
+    """``iter_articles`` gathered: each article's triples by article IRI (duplicates merged), and the report."""
+    report = BuildReport()
+    per_article: dict[URIRef, set] = {}
+    for iri, triples in iter_articles(docs, report, jobs, progress, keep_results, engine, scheduler, aliases):
+        per_article.setdefault(iri, set()).update(triples)
     return per_article, report
 
 
@@ -197,22 +215,21 @@ def build_graph(docs: Iterable[Document | Problem], jobs: int = 1, progress: boo
     return ds, report
 
 
+def article_quads(iri, triples: Iterable) -> list[ox.Quad]:
+    """One article's triples (rdflib terms) as Oxigraph quads in its named graph; blank nodes scoped to it."""
+    name = ox.NamedNode(str(iri))
+    scope = str(iri).rsplit("/", 1)[-1]
+    cache: dict = {}
+    return [ox.Quad(*(cache[x] if x in cache else cache.setdefault(x, to_ox_term(x, scope)) for x in t), name)
+            for t in triples]
+
+
 def to_article_quads(per_article: dict) -> dict[str, list[ox.Quad]]:
     """Each article's triples (rdflib terms, as ``collect_results`` gives them) as Oxigraph quads in its graph.
 
-    Blank nodes are scoped to the article. The input dict is emptied as it goes,
-    so an article's triples are never held twice.
+    The input dict is emptied as it goes, so an article's triples are never held twice.
     """
-    out: dict[str, list[ox.Quad]] = {}
-    for iri in sorted(per_article):
-        name = ox.NamedNode(str(iri))
-        scope = str(iri).rsplit("/", 1)[-1]
-        cache: dict = {}
-        out[str(iri)] = [
-            ox.Quad(*(cache[x] if x in cache else cache.setdefault(x, to_ox_term(x, scope)) for x in t), name)
-            for t in per_article.pop(iri)
-        ]
-    return out
+    return {str(iri): article_quads(iri, per_article.pop(iri)) for iri in sorted(per_article)}
 
 
 def union_graph(ds: Dataset) -> Graph:
@@ -240,25 +257,33 @@ def write_graph(ds: Dataset, output: Path, link: bool = True) -> int:
 def write_quads(articles: dict[str, list[ox.Quad]], output: Path, link: bool = True) -> int:
     """``write_graph`` for article graphs given as Oxigraph quads by article IRI (``to_article_quads``)."""
     fmt = format_for(output)
-    links = corpus_links(q for quads in articles.values() for q in quads) if link else []
+    with SortedRuns(output, quads=fmt.quads, triples=not fmt.quads, links=link) as runs:
+        for quads in articles.values():
+            runs.add(quads)
+        return write_runs(runs, output, link)
+
+
+def write_runs(runs: SortedRuns, output: Path, link: bool = True) -> int:
+    """Write the corpus held in ``runs`` (kg.spill) to ``output``, as ``write_graph`` does; return the count.
+
+    ``runs`` keeps the quads for TriG and N-Quads, the triples otherwise, and the
+    link statements when ``link``; the output is streamed from them.
+    """
+    fmt = format_for(output)
+    links = corpus_links(runs.link_statements()) if link else []
     if fmt.quads:
         links_graph = ox.NamedNode(str(LINKS_GRAPH))
-        statements = [q for quads in articles.values() for q in quads]
-        statements.extend(ox.Quad(t.subject, t.predicate, t.object, links_graph) for t in links)
-        write_graph_file(output, (), statements)
-        return len(statements)
-    triples = {q.triple for quads in articles.values() for q in quads}
-    triples.update(links)
-    return write_graph_file(output, triples)
+        link_quads = sorted({ox.Quad(t.subject, t.predicate, t.object, links_graph) for t in links}, key=statement_key)
+        return write_sorted(output, heapq.merge(runs.quads(), link_quads, key=statement_key))
+    link_triples = sorted(set(links), key=statement_key)
+    return write_sorted(output, unique(heapq.merge(runs.triples(), link_triples, key=statement_key)))
 
 
-def corpus_links(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
-    """The link triples (kg.link) of a corpus given as the quads of its article graphs."""
-    from kg.link import LINK_PREDICATES, find_activities, link_triples
+def corpus_links(statements: ox.Store) -> list[ox.Triple]:
+    """The link triples (kg.link) of a corpus, from a store of its link statements (``SortedRuns.link_statements``)."""
+    from kg.link import find_activities, link_triples
 
-    scratch = ox.Store()
-    scratch.extend([ox.Quad(q.subject, q.predicate, q.object) for q in quads if q.predicate.value in LINK_PREDICATES])
-    return link_triples(find_activities(scratch))
+    return link_triples(find_activities(statements))
 
 
 def build_files(paths, output: Path, jobs: int = 1, encoding: str | None = None, strict: bool = False,
@@ -289,36 +314,39 @@ def build_files(paths, output: Path, jobs: int = 1, encoding: str | None = None,
         docs = iter_documents([Path(p) for p in paths], encoding=encoding)
         if progress is None:
             progress = sys.stderr.isatty()
-        part_files: list[Path] = []
-        if parts is not None:
-            part_files, report = collect_parts(docs, parts, jobs=jobs, progress=progress, keep_results=store is not None,
-                                               engine=engine, scheduler=scheduler, aliases=aliases)
-        else:
-            per_article, report = collect_results(docs, jobs=jobs, progress=progress, keep_results=store is not None,
-                                                  engine=engine, scheduler=scheduler, aliases=aliases)
-        if strict and report.problems:
-            for f in part_files:
-                f.unlink(missing_ok=True)
-            raise InputError("; ".join(str(p) for p in report.problems) + " (--strict: nothing written)")
-        if report.built == 0 and report.duplicates == 0 and report.problems:
-            report.kept = output  # every input failed: an empty graph must not replace a good one
+        fmt = format_for(output)
+        with SortedRuns(output, quads=fmt.quads or opened is not None, triples=not fmt.quads) as runs:
+            report = BuildReport()
+            if parts is not None:
+                part_files, report = collect_parts(docs, parts, jobs=jobs, progress=progress,
+                                                   keep_results=opened is not None, engine=engine,
+                                                   scheduler=scheduler, aliases=aliases)
+                if not (strict and report.problems):
+                    for f in part_files:
+                        runs.add_quad_file(f)
+            else:
+                part_files = []
+                for iri, triples in iter_articles(docs, report, jobs=jobs, progress=progress,
+                                                  keep_results=opened is not None, engine=engine,
+                                                  scheduler=scheduler, aliases=aliases):
+                    runs.add(article_quads(iri, triples))
+            if strict and report.problems:
+                for f in part_files:
+                    f.unlink(missing_ok=True)
+                raise InputError("; ".join(str(p) for p in report.problems) + " (--strict: nothing written)")
+            if report.built == 0 and report.duplicates == 0 and report.problems:
+                report.kept = output  # every input failed: an empty graph must not replace a good one
+                return report
+            report.triples = write_runs(runs, output)
+            report.output = output
+            if opened is not None:
+                from kg.store import ArticleQuads, update_articles
+
+                rows = {iri: (h, src) for iri, h, src in report.results}
+                inputs = (ArticleQuads(iri, *rows[iri], triples) for iri, triples in runs.articles())
+                report.store = update_articles(opened, inputs)
+                opened.flush()
             return report
-        if parts is not None:
-            from kg.parts import read_parts
-
-            articles = read_parts(part_files)
-        else:
-            articles = to_article_quads(per_article)
-        report.triples = write_quads(articles, output)
-        report.output = output
-        if opened is not None:
-            from kg.store import ArticleQuads, update_articles
-
-            inputs = (ArticleQuads(str(iri), h, src, [q.triple for q in articles.pop(str(iri))])
-                      for iri, h, src in report.results)  # pop: the store batch is the only copy left
-            report.store = update_articles(opened, inputs)
-            opened.flush()
-        return report
     finally:
         del opened  # the store's lock goes with the last reference
 

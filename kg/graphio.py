@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import glob
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -166,13 +167,31 @@ def write_graph_file(path: str | os.PathLike, triples: Iterable, quads: Iterable
         statements = sorted(quads, key=statement_key)
     else:
         statements = sorted(set(triples), key=statement_key)
+    return write_sorted(path, statements)
+
+
+def write_sorted(path: str | os.PathLike, statements: Iterable) -> int:
+    """Write statements already sorted by ``statement_key``, each once, to ``path``; return how many.
+
+    The statements are ``ox.Quad`` for TriG and N-Quads, ``ox.Triple`` otherwise.
+    They are streamed to Oxigraph's writer (an iterator is never held whole); the
+    file is replaced atomically.
+    """
+    path = Path(path)
+    fmt = format_for(path)
     # kgr: is left out: instance IRIs contain "/", which Turtle would escape (kgr:org\/...).
     prefixes = ({k: str(v) for k, v in PREFIXES.items() if k != "kgr"}
-                if fmt.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.JSON_LD) else None)
-    if fmt.rdf == ox.RdfFormat.JSON_LD:
-        prefixes = None  # Oxigraph writes expanded JSON-LD; a context would need compaction
-    write_atomic(path, lambda out: ox.serialize(statements, out, fmt.rdf, prefixes=prefixes))
-    return len(statements)
+                if fmt.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None)
+    count = 0
+
+    def counted():
+        nonlocal count
+        for s in statements:
+            count += 1
+            yield s
+
+    write_atomic(path, lambda out: ox.serialize(counted(), out, fmt.rdf, prefixes=prefixes))
+    return count
 
 
 def check_output(path: str | os.PathLike) -> Path:
@@ -202,12 +221,16 @@ def remove_stale_temps(path: Path) -> list[Path]:
 
     Temporary names carry the writer's process id (``.graph.ttl.<pid>.<random>.tmp``):
     a file whose process is gone is stale; one whose process runs is left alone.
+    A folder of that name holds a build's sorted runs (kg.spill) and goes the same way.
     """
     removed = []
     for tmp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
         pid = tmp.name[len(path.name) + 2:].split(".", 1)[0]
         if pid.isdigit() and not _alive(int(pid)):
-            tmp.unlink(missing_ok=True)
+            if tmp.is_dir():
+                shutil.rmtree(tmp, ignore_errors=True)
+            else:
+                tmp.unlink(missing_ok=True)
             removed.append(tmp)
     return removed
 

@@ -8,8 +8,9 @@ cluster, and that worker writes the partition's article graphs to
 partition's graph never travels back to the parent. The worker returns only a
 summary: the (article IRI, content hash, source path) of each document and the
 Problems, in input order, so the report is the one a build without parts gives.
-The final output is the merge of the parts (``read_parts``), written as any build
-writes it: the same bytes as without ``--parts``. With ``--engine dask`` and a
+The final output is the merge of the parts (kg.spill.SortedRuns.add_quad_file: they
+are sorted runs already), written as any build writes it: the same bytes as without
+``--parts``. With ``--engine dask`` and a
 remote scheduler, DIR must be a folder every worker can write and the parent can read.
 """
 from __future__ import annotations
@@ -21,8 +22,6 @@ import threading
 from collections.abc import Iterable, Iterator
 from functools import partial
 from pathlib import Path
-
-import pyoxigraph as ox
 
 from kg.aliases import AliasTable
 from kg.errors import InputError
@@ -112,19 +111,3 @@ def _write_indexed(item: tuple[int, list], parts_dir: str, aliases: AliasTable |
     i, part = item
     return i, write_part(part, i, parts_dir, aliases)
 
-
-def read_parts(paths: Iterable[Path]) -> dict[str, list[ox.Quad]]:
-    """The article graphs of the part files, merged (an article in several parts once), by article IRI.
-
-    Raises:
-        InputError: a part file is missing or does not parse.
-    """
-    merged: dict[str, set[ox.Quad]] = {}
-    for path in paths:
-        try:
-            with open(path, "rb") as f:
-                for q in ox.parse(f, format=ox.RdfFormat.N_QUADS):
-                    merged.setdefault(q.graph_name.value, set()).add(q)
-        except (OSError, SyntaxError) as e:
-            raise InputError(f"{path}: cannot read the part file: {e}") from e
-    return {iri: list(merged.pop(iri)) for iri in sorted(merged)}
