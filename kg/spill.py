@@ -15,8 +15,9 @@ Three views are kept, each only when asked for:
 - quads (one named graph per article), sorted graph first: for TriG and N-Quads
   output and for the store, which reads them an article at a time (``articles()``);
 - triples (the union graph), sorted: for Turtle, N-Triples and JSON-LD output;
-- the link statements (predicates kg.link reads) in an in-memory Oxigraph store,
-  from which the corpus links are found after the last article.
+- the link statements (predicates kg.link reads), buffered and bulk-loaded into an
+  Oxigraph store in the run folder, from which the corpus links are found after the
+  last article.
 
 Part files of ``kg build --parts`` are sorted N-Quads already and are used as quad
 runs as they are (``add_quad_file``).
@@ -56,7 +57,9 @@ class SortedRuns:
         chunk = chunk or CHUNK
         self._views = {name: _View(name, chunk, self._folder) for name, on in
                        (("quads", quads), ("triples", triples)) if on}
-        self._links = ox.Store() if links else None
+        self._links: list[ox.Quad] | None = [] if links else None  # buffer of link statements
+        self._link_store: ox.Store | None = None  # on disk in the run folder once the buffer spilled
+        self._chunk = chunk
         self._link_predicates = None
         if links:
             from kg.link import LINK_PREDICATES
@@ -75,6 +78,7 @@ class SortedRuns:
         for view in self._views.values():
             view.runs.clear()
             view.buffer = set()
+        self._link_store = None  # closes the on-disk store before its folder goes
         if self._dir is not None:
             shutil.rmtree(self._dir, ignore_errors=True)
             self._dir = None
@@ -101,7 +105,15 @@ class SortedRuns:
         if t_view is not None:
             t_view.add(q.triple)
         if self._links is not None and q.predicate.value in self._link_predicates:
-            self._links.add(ox.Quad(q.subject, q.predicate, q.object))
+            self._links.append(ox.Quad(q.subject, q.predicate, q.object))
+            if len(self._links) >= self._chunk:
+                self._spill_links()
+
+    def _spill_links(self) -> None:
+        if self._link_store is None:
+            self._link_store = ox.Store(str(self._folder() / "links"))
+        self._link_store.bulk_extend(self._links)
+        self._links = []
 
     def add_quad_file(self, path: Path) -> None:
         """Use a sorted N-Quads file (a part file) as a quad run; read it for the other views.
@@ -136,8 +148,14 @@ class SortedRuns:
             yield name, [q.triple for q in group]
 
     def link_statements(self) -> ox.Store:
-        """The statements kg.link reads, in the default graph of an in-memory store."""
-        return self._links
+        """The statements kg.link reads, in the default graph of a store (on disk in the run folder
+        once there were more than ``chunk`` of them, else in memory)."""
+        if self._link_store is None:
+            store = ox.Store()
+            store.extend(self._links)
+            return store
+        self._spill_links()
+        return self._link_store
 
 
 @dataclass

@@ -137,3 +137,20 @@ def test_a_killed_builds_run_folder_is_removed_by_the_next(tmp_path):
     live.mkdir()
     assert remove_stale_temps(tmp_path / "g.ttl") == [stale]
     assert not stale.exists() and live.exists()
+
+
+def test_links_found_from_the_on_disk_link_statements_are_the_same(tmp_path, monkeypatch):
+    from tests.test_link import write
+
+    paths = write(tmp_path / "in", ["union_site", "county_paper", "village_site", "other_donation"])
+    ref = tmp_path / "ref.trig"
+    build_files(paths, ref, progress=False)
+    assert b"kgo:reports" in ref.read_bytes()  # the articles do link
+    stores = []
+    real = spill.SortedRuns._spill_links
+    monkeypatch.setattr(spill.SortedRuns, "_spill_links", lambda self: (real(self), stores.append(self._link_store)))
+    monkeypatch.setattr(spill, "CHUNK", 30)
+    out = tmp_path / "g.trig"
+    build_files(paths, out, progress=False)
+    assert stores, "the link statements never went to disk"
+    assert out.read_bytes() == ref.read_bytes()
