@@ -450,7 +450,15 @@ def main(argv=None) -> int:
             for label, r in (("1 job", s1), ("2 jobs", s2), ("Dask, 2 workers", d2)):
                 print(f"| {label} | {r['wall_s']:.1f} | {chars / r['wall_s']:,.0f} | {s1['wall_s'] / r['wall_s']:.2f}x "
                       f"| {fmt_mb(r['rss_self_mb'])} | {fmt_mb(r['pss_tree_mb'])} | {r['triples']:,} | {r.get('store_mb')} |")
-            print(f"\nDask vs --jobs 2: {d2['wall_s'] / s2['wall_s']:.2f}x the wall time")
+            speedup, dask_ratio = s1["wall_s"] / s2["wall_s"], d2["wall_s"] / s2["wall_s"]
+            peak = max(max(r["rss_self_mb"], r["pss_tree_mb"] or 0) for r in (s1, s2, d2))
+            print(f"\nDask vs --jobs 2: {dask_ratio:.2f}x the wall time")
+            print("\nTargets (issue 12):")
+            print(f"- 2 jobs vs 1 job: {speedup:.2f}x (target >= 1.9x): {'MET' if speedup >= 1.9 else 'NOT MET'}")
+            print(f"- Dask with 2 workers vs --jobs 2: {dask_ratio:.2f}x (target <= 1.15x): "
+                  f"{'MET' if dask_ratio <= 1.15 else 'NOT MET'}")
+            print(f"- peak memory with the store (max of parent RSS and PSS tree over the runs): {peak:,.0f} MB "
+                  f"(target <= 800 MB): {'MET' if peak <= 800 else 'NOT MET'}")
             return 0
         jb = run("jieba", full, 1, chars, "jieba posseg only")
         ex1 = run("extract", full, 1, chars, "extraction (iter_results)")
