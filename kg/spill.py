@@ -100,6 +100,8 @@ class SortedRuns:
             if q_view is not None:
                 q_view.add(q)
             self._add_derived(q, t_view)
+        for view in self._views.values():  # only between articles: an article stays in one run
+            view.spill_if_full()
 
     def _add_derived(self, q: ox.Quad, t_view) -> None:
         if t_view is not None:
@@ -129,6 +131,8 @@ class SortedRuns:
         if t_view is not None or self._links is not None:
             for q in _read(path, ox.RdfFormat.N_QUADS):
                 self._add_derived(q, t_view)
+                if t_view is not None:
+                    t_view.spill_if_full()
         elif not path.is_file():
             raise InputError(f"{path}: cannot read the part file: it is missing")
 
@@ -143,9 +147,17 @@ class SortedRuns:
         return self._views["triples"].merged()
 
     def articles(self) -> Iterator[tuple[str, list[ox.Triple]]]:
-        """``(article IRI, its triples)`` for every article, in IRI order."""
-        for name, group in itertools.groupby(self.quads(), key=lambda q: q.graph_name.value):
-            yield name, [q.triple for q in group]
+        """``(article IRI, its triples)`` for every article, run by run, each run in IRI order.
+
+        An article is in one run (``add`` spills between articles only), unless it was
+        added twice (one text in two files) and the copies fell in different runs: then
+        it comes once per run, with repeats, which the store update merges. Reading run
+        by run skips the merge, the costly part of reading the runs back.
+        """
+        view = self._views["quads"]
+        for run in view.all_runs():
+            for name, group in itertools.groupby(run.read(view.format), key=lambda q: q.graph_name.value):
+                yield name, [q.triple for q in group]
 
     def link_statements(self) -> ox.Store:
         """The statements kg.link reads, in the default graph of a store (on disk in the run folder
@@ -185,6 +197,8 @@ class _View:
 
     def add(self, statement) -> None:
         self.buffer.add(statement)
+
+    def spill_if_full(self) -> None:
         if len(self.buffer) >= self.chunk:
             self.spill()
 
@@ -222,11 +236,15 @@ class _View:
             self.runs.append(merged)
             level += 1
 
-    def merged(self) -> Iterator:
+    def all_runs(self) -> list[_Run]:
+        """The runs written, and the buffer as a last run in memory."""
         runs = list(self.runs)
         if self.buffer:
             runs.append(_Run(statements=sorted(self.buffer, key=statement_key)))
-        return _merge([r.read(self.format) for r in runs])
+        return runs
+
+    def merged(self) -> Iterator:
+        return _merge([r.read(self.format) for r in self.all_runs()])
 
 
 def _merge(streams: list[Iterator]) -> Iterator:

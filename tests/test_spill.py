@@ -61,9 +61,24 @@ def test_runs_merge_to_the_sorted_distinct_statements(tmp_path, monkeypatch):
         articles = list(runs.articles())
     assert got_quads == sorted(set(quads), key=statement_key)
     assert got_triples == sorted({q.triple for q in quads}, key=statement_key)
-    assert [name for name, _ in articles] == [G1.value, G2.value]
-    assert articles[1][1] == [q.triple for q in sorted({q for q in quads if q.graph_name == G2}, key=statement_key)]
+    by_article: dict = {}
+    for name, triples in articles:  # statements added one by one: an article spans runs
+        by_article.setdefault(name, set()).update(triples)
+    assert by_article == {g.value: {q.triple for q in quads if q.graph_name == g} for g in (G1, G2)}
     assert not list(tmp_path.iterdir()), "the run folder was left behind"
+
+
+def test_an_article_added_whole_stays_in_one_run(tmp_path):
+    graphs = [ox.NamedNode(f"https://w3id.org/kg-news/id/article/a{i:02d}") for i in range(12)]
+    article = {g: [ox.Quad(q.subject, q.predicate, q.object, g) for q in statements(3)] for g in graphs}
+    with spill.SortedRuns(tmp_path / "g.nq", links=False, chunk=20) as runs:
+        for g in reversed(graphs):
+            runs.add(article[g])
+        assert len(runs._views["quads"].runs) > 3
+        got = list(runs.articles())
+    assert sorted(name for name, _ in got) == [g.value for g in graphs]  # each once
+    assert all(sorted(t, key=statement_key) == t and set(t) == {q.triple for q in article[ox.NamedNode(name)]}
+               for name, t in got)
 
 
 def test_a_small_corpus_stays_in_memory(tmp_path):
