@@ -316,7 +316,6 @@ def build_files(paths, output: Path, jobs: int = 1, encoding: str | None = None,
             progress = sys.stderr.isatty()
         fmt = format_for(output)
         with SortedRuns(output, quads=fmt.quads or opened is not None, triples=not fmt.quads) as runs:
-            report = BuildReport()
             if parts is not None:
                 part_files, report = collect_parts(docs, parts, jobs=jobs, progress=progress,
                                                    keep_results=opened is not None, engine=engine,
@@ -325,7 +324,7 @@ def build_files(paths, output: Path, jobs: int = 1, encoding: str | None = None,
                     for f in part_files:
                         runs.add_quad_file(f)
             else:
-                part_files = []
+                part_files, report = [], BuildReport()
                 for iri, triples in iter_articles(docs, report, jobs=jobs, progress=progress,
                                                   keep_results=opened is not None, engine=engine,
                                                   scheduler=scheduler, aliases=aliases):
