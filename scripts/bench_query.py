@@ -23,6 +23,7 @@ results must be the same rows in the same order, else the row is flagged.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import multiprocessing as mp
 import os
@@ -260,6 +261,17 @@ def bench(size: int, lines, article, args, workdir: Path) -> list[str]:
     return out
 
 
+@contextlib.contextmanager
+def work_folder(path: Path | None, prefix: str):
+    """``path`` (created; kept afterwards), or a temporary folder removed on exit."""
+    if path is not None:
+        path.mkdir(parents=True, exist_ok=True)
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        yield Path(tmp)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000], help="target triple counts")
@@ -275,19 +287,10 @@ def main() -> None:
 
     article, lines = example_ntriples()
     print(f"example: {len(lines)} triples per article graph", file=sys.stderr)
-    tmp = None
-    workdir = args.workdir
-    if workdir is None:
-        tmp = tempfile.TemporaryDirectory(prefix="kg-bench-")
-        workdir = Path(tmp.name)
-    workdir.mkdir(parents=True, exist_ok=True)
     report = [f"pyoxigraph {ox.__version__}, rdflib {rdflib.__version__}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs"]
-    try:
+    with work_folder(args.workdir, "kg-bench-") as workdir:
         for size in args.sizes:
             report.extend(bench(size, lines, article, args, workdir))
-    finally:
-        if tmp is not None:
-            tmp.cleanup()
     print("\n".join(report))
 
 

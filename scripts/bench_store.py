@@ -22,7 +22,6 @@ import argparse
 import os
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -31,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import pyoxigraph as ox  # noqa: E402
-from bench_query import example_ntriples, write_copies  # noqa: E402
+from bench_query import example_ntriples, work_folder, write_copies  # noqa: E402
 
 from kg.store import open_store, update_articles  # noqa: E402
 
@@ -67,13 +66,7 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=None, help="keep the generated files here")
     args = parser.parse_args()
 
-    tmp = None
-    workdir = args.workdir
-    if workdir is None:
-        tmp = tempfile.TemporaryDirectory(prefix="kg-bench-store-")
-        workdir = Path(tmp.name)
-    workdir.mkdir(parents=True, exist_ok=True)
-    try:
+    with work_folder(args.workdir, "kg-bench-store-") as workdir:
         article, lines = example_ntriples()
         nq = workdir / "bench.nq"
         copies = write_copies(article, lines, args.size, args.regions, nq)
@@ -115,9 +108,6 @@ def main() -> None:
         else:
             print(f"STORES DIFFER: {len(mine - theirs):,} quads only in kg's, {len(theirs - mine):,} only in bulk_load's")
             sys.exit(1)
-    finally:
-        if tmp is not None:
-            tmp.cleanup()
 
 
 if __name__ == "__main__":
