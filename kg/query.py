@@ -14,6 +14,10 @@ skos:altLabel in the graph is), ``string`` (a plain literal), ``decimal``,
 A value is turned into an RDF term by pyoxigraph and bound through a ``VALUES``
 block placed at the start of the query's WHERE group, so it is data, never
 query text: ``--param person='" } ; DROP ALL #'`` is just a name nobody has.
+The same block also goes into each sub-select that projects the parameter where
+that gives the same rows (see ``_pushdown_points``): Oxigraph evaluates a
+sub-select before joining it, so a sub-select matching a name would otherwise
+read every name.
 
 Queries are read-only unless ``allow_update=True``; an update is recognised
 from its first keyword, before anything runs.
@@ -403,10 +407,132 @@ def bind_params(query: NamedQuery, params: Mapping[str, str] | None = None) -> s
         if not re.search(rf"[?$]{name}\b", query.text):
             raise QueryError(f"{query.origin}: the query does not use ?{name}")
     names = sorted(terms)
-    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(str(terms[n]) for n in names)}) }} "
+    block = _values_block(names, terms)
     _check_roundtrip(block, names, terms)
     at = _where_brace(query.text, query.origin)
-    return query.text[:at] + block + query.text[at:]
+    inserts = [(at, block)] + [
+        (offset, _values_block(sub, terms)) for offset, sub in _pushdown_points(query.text, at, names)]
+    text = query.text
+    for offset, values in sorted(inserts, reverse=True):
+        text = text[:offset] + values + text[offset:]
+    return text
+
+
+def _values_block(names: Sequence[str], terms: Mapping[str, object]) -> str:
+    return f" VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(str(terms[n]) for n in names)}) }} "
+
+
+# Groups opened after these keywords are not joined with the group around them (their
+# rows depend on it), so a parameter's binding cannot move into them.
+_NOT_JOINED = {"OPTIONAL", "MINUS", "EXISTS", "SERVICE"}
+
+
+@dataclass
+class _SubSelect:
+    projected: set[str] | None  # plain ?variables of the projection; None for SELECT *
+    parent: "_SubSelect | None"
+    joined: bool  # reached from the parent's WHERE group through joins and UNIONs only
+    where: int = -1  # offset just after the opening brace of its WHERE group
+    depth: int = 0  # brace depth of that group
+    end: int = -1  # offset just after its closing brace
+    limited: bool = False  # LIMIT or OFFSET after its WHERE group
+
+
+def _pushdown_points(text: str, start: int, names: Sequence[str]) -> list[tuple[int, list[str]]]:
+    """Where else a parameter's VALUES block goes: the WHERE group of each sub-select that projects it.
+
+    The block at the start of the query's WHERE group is a join, and Oxigraph evaluates a
+    sub-select on its own before joining: a sub-select that matches a name would find every
+    name first. Binding the parameter inside the sub-select too gives the same rows when the
+    sub-select projects the variable as it is (not ``AS ?v``), has no LIMIT or OFFSET, and is
+    reached from the enclosing WHERE group through joins and UNIONs only (not OPTIONAL, MINUS,
+    EXISTS or SERVICE, not inside an expression), and so is each sub-select around it.
+    """
+    toks = [t for t in _tokens(text) if t[2] >= start]
+    subs: list[_SubSelect] = []
+    frames: list[tuple[bool, _SubSelect | None]] = [(True, None)]  # per open brace: joined, sub-select owning it
+    pending: str | None = None  # a keyword whose group the next brace opens
+    collecting: _SubSelect | None = None  # a sub-select whose projection is being read
+    closed: list[_SubSelect] = []  # sub-selects whose WHERE group just closed (modifiers follow)
+    parens = 0
+    values_depth = None
+    i = 0
+    while i < len(toks):
+        kind, value, _, end = toks[i]
+        upper = value.upper() if kind == "word" else value
+        if values_depth is not None:  # inside a VALUES data block
+            if value == "{":
+                values_depth += 1
+            elif value == "}":
+                values_depth -= 1
+                if values_depth == 0:
+                    values_depth = None
+            i += 1
+            continue
+        if collecting is not None:  # SELECT [DISTINCT] ?a ?b (expr AS ?c) ... WHERE? {
+            if value == "(":
+                parens += 1
+            elif value == ")":
+                parens -= 1
+            elif parens == 0 and value == "*":
+                collecting.projected = None
+            elif parens == 0 and value in "?$" and i + 1 < len(toks) and collecting.projected is not None:
+                collecting.projected.add(toks[i + 1][1])
+                i += 1
+            elif parens == 0 and value == "{":
+                collecting.where, collecting.depth = end, len(frames)
+                frames.append((True, collecting))
+                collecting = None
+            i += 1
+            continue
+        if kind == "word" and upper in ("LIMIT", "OFFSET"):
+            for sub in closed:
+                sub.limited = True
+        elif kind == "word" and upper == "SELECT":
+            owner = next((f[1] for f in reversed(frames) if f[1] is not None), None)
+            around = frames[owner.depth:] if owner is not None else frames  # groups since the owner's WHERE
+            collecting = _SubSelect(set(), owner, parens == 0 and all(joined for joined, _ in around))
+            subs.append(collecting)
+            closed = []
+        elif kind == "word" and upper == "VALUES":
+            j = i + 1
+            while j < len(toks) and toks[j][1] != "{":
+                j += 1
+            values_depth, i = 1, j + 1
+            continue
+        elif kind == "word" and upper in _NOT_JOINED:
+            pending = upper
+        elif value == "(":
+            parens += 1
+        elif value == ")":
+            parens -= 1
+        elif value == "{":
+            frames.append((pending is None and parens == 0, None))
+            pending = None
+            closed = []
+        elif value == "}":
+            if len(frames) == 1:
+                break  # the end of the query's WHERE group
+            _, owner = frames.pop()
+            closed = []
+            if owner is not None:
+                owner.end = end
+                closed = [owner]
+        i += 1
+    points = []
+    for sub in subs:
+        chain, ok, node = [], True, sub
+        while node is not None:
+            ok = ok and node.joined and not node.limited and node.end >= 0
+            chain.append(node)
+            node = node.parent
+        if not ok:
+            continue
+        pushed = [n for n in names if all(c.projected is None or n in c.projected for c in chain)
+                  and re.search(rf"[?$]{n}\b", text[sub.where:sub.end])]
+        if pushed:
+            points.append((sub.where, pushed))
+    return points
 
 
 def _check_roundtrip(block: str, names: list[str], terms: Mapping[str, object]) -> None:

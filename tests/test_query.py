@@ -797,3 +797,78 @@ def test_tables_fit_the_terminal(example_file, columns, monkeypatch):
     widths = [cell_len(line) for line in r.output.splitlines()]
     assert max(widths) <= columns
     assert max(widths) > columns - 25  # and uses it: evidence sentences are long
+
+
+# --------------------------------------------------------------------------- parameters inside sub-selects
+
+_EX = "PREFIX ex: <http://example.org/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+
+#: (case, query, pushed): ``pushed`` is how many sub-selects get the parameter's VALUES block
+#: besides the query's WHERE group. The unsafe cases are written so that a block pushed in
+#: anyway would change the rows (checked below), except where the engine refuses it.
+PUSHDOWN_CASES = [
+    ("plain sub-select", "SELECT ?s WHERE { { SELECT DISTINCT ?name ?s WHERE { ?s rdfs:label ?name } } }", 1),
+    ("UNION branch", "SELECT ?s WHERE { { ?s ex:knows ?o } UNION { SELECT ?name ?s WHERE { ?s rdfs:label ?name } } }", 1),
+    ("nested, both project", "SELECT ?s WHERE { { SELECT ?name ?s WHERE { { SELECT ?s ?name WHERE { ?s rdfs:label ?name } } } } }", 2),
+    ("SELECT *", "SELECT ?s WHERE { { SELECT * WHERE { ?s rdfs:label ?name } } }", 1),
+    ("GRAPH group", "SELECT ?s WHERE { GRAPH ?g { SELECT ?name ?s WHERE { ?s rdfs:label ?name } } }", 1),
+    ("not projected", "SELECT ?s WHERE { ?s rdfs:label ?name { SELECT ?s WHERE { ?s rdfs:label ?name } } }", 0),
+    ("alias", "SELECT ?s WHERE { { SELECT ?s (STR(?l) AS ?name) WHERE { ?s rdfs:label ?l } } }", 0),
+    ("LIMIT", "SELECT ?s WHERE { { SELECT ?name ?s WHERE { ?s rdfs:label ?name } ORDER BY ?s LIMIT 1 } }", 0),
+    ("nested OPTIONAL",
+     "SELECT ?s WHERE { { ?s ex:knows ?o OPTIONAL { SELECT ?o ?name WHERE { ?o rdfs:label ?name } } } }", 0),
+    ("nested MINUS",
+     "SELECT ?s WHERE { { ?s rdfs:label ?l MINUS { SELECT ?s ?name WHERE { ?s ex:knows ?o . ?o rdfs:label ?name } } } }", 0),
+    ("EXISTS", "SELECT ?s WHERE { ?s rdfs:label ?l FILTER EXISTS { SELECT ?s ?name WHERE { ?s rdfs:label ?name } } }", 0),
+    ("outer not projecting",
+     "SELECT ?s WHERE { { SELECT ?s WHERE { { SELECT ?s ?name WHERE { ?s rdfs:label ?name } } } } }", 0),
+    ("VALUES data with braces",
+     'SELECT ?s WHERE { VALUES ?t { "{" "}" } { SELECT ?name ?s WHERE { ?s rdfs:label ?name } } }', 1),
+]
+
+
+@pytest.fixture(scope="module")
+def pushdown_store():
+    ex = "http://example.org/"
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    store = ox.Store()
+    for s, name in (("a", "x"), ("b", "y")):
+        store.add(ox.Quad(ox.NamedNode(ex + s), label, ox.Literal(name, language="zh")))
+    store.add(ox.Quad(ox.NamedNode(ex + "a"), ox.NamedNode(ex + "knows"), ox.NamedNode(ex + "b")))
+    return store
+
+
+def _rows(store, text):
+    return sorted(tuple(str(s[v]) if s[v] is not None else None for v in ("s",)) for s in store.query(text))
+
+
+@pytest.mark.parametrize("case,text,pushed", PUSHDOWN_CASES, ids=[c[0] for c in PUSHDOWN_CASES])
+def test_parameter_moves_into_sub_selects_only_where_rows_stay_the_same(pushdown_store, monkeypatch, case, text, pushed):
+    import kg.query as kq
+
+    query = kq.NamedQuery("t", _EX + text, "<test>")
+    for name in ("x", "y"):
+        bound = bind_params(query, {"name": name})
+        assert bound.count("VALUES (?name)") == 1 + pushed
+        with monkeypatch.context() as m:  # the same text with the block in the WHERE group only
+            m.setattr(kq, "_pushdown_points", lambda *a: [])
+            outer_only = bind_params(query, {"name": name})
+        assert _rows(pushdown_store, bound) == _rows(pushdown_store, outer_only)
+    if pushed == 0 and case in ("LIMIT", "nested OPTIONAL", "nested MINUS"):
+        # pushing anyway (a block after every WHERE brace) would change these rows for one of the names
+        changed = []
+        for name in ("x", "y"):
+            block = f' VALUES (?name) {{ ("{name}"@zh) }} '
+            naive = re.sub(r"WHERE \{", lambda m: m.group() + block, query.text)
+            with monkeypatch.context() as m:
+                m.setattr(kq, "_pushdown_points", lambda *a: [])
+                outer_only = bind_params(query, {"name": name})
+            changed.append(_rows(pushdown_store, naive) != _rows(pushdown_store, outer_only))
+        assert any(changed)
+
+
+def test_name_resolutions_binds_the_name_inside_its_matching_sub_select():
+    text = bind_params(resolve_query("name_resolutions"), {"name": "区总工会"})
+    inner = text.index("SELECT DISTINCT ?name ?entity")
+    assert text.count('VALUES (?name) { ("区总工会"@zh) }') == 2
+    assert text.index("VALUES", inner) < text.index("}", inner)
