@@ -3,11 +3,14 @@
 The output is byte-identical for the same input whatever ``jobs`` is: article graphs
 are merged as sets and serialized in sorted order. Each article's statements go into
 sorted runs (kg.spill) as it is extracted, so memory holds a bounded buffer, not the
-corpus; the output and the store update are streamed from the runs. Files are written
-to a temporary name and renamed, so an interrupted build never leaves a half-written graph.
+corpus; the output and the store update are streamed from the runs (with more than one
+job the store is written by its own process as the articles come, kg.store_writer). Files
+are written to a temporary name and renamed, so an interrupted build never leaves a
+half-written graph.
 """
 from __future__ import annotations
 
+import contextlib
 import heapq
 import sys
 import threading
@@ -296,7 +299,9 @@ def build_files(paths, output: Path, jobs: int = 1, encoding: str | None = None,
     partition there (kg.parts) and ``output`` is their merge, the same bytes.
 
     With ``store`` (a directory) each article graph also goes into the on-disk SPARQL
-    store as its own named graph (kg.store.update_articles), after the file is written.
+    store as its own named graph (kg.store.update_articles): after the file is written
+    with one job, or with ``--strict``, or ``parts``; else by a process of its own while
+    the articles are extracted (kg.store_writer.StoreWriter), the same store content.
     ``aliases`` is an alias file (kg.aliases) or a loaded table; a bad row fails the build
     before anything is read or written.
     """
@@ -315,20 +320,38 @@ def build_files(paths, output: Path, jobs: int = 1, encoding: str | None = None,
         if progress is None:
             progress = sys.stderr.isatty()
         fmt = format_for(output)
-        with SortedRuns(output, quads=fmt.quads or opened is not None, triples=not fmt.quads) as runs:
+        writer = None
+        if opened is not None and jobs > 1 and parts is None and not strict:
+            # the store is written by a process of its own while the workers extract (kg.store_writer);
+            # --strict writes nothing on a problem, so it keeps the update for the end
+            from kg.store_writer import StoreWriter
+
+            opened = None  # the writer opens the store: close it here first
+            writer = StoreWriter(store)
+        with contextlib.ExitStack() as stack, \
+                SortedRuns(output, quads=fmt.quads or opened is not None, triples=not fmt.quads) as runs:
+            if writer is not None:
+                stack.enter_context(writer)
             if parts is not None:
                 part_files, report = collect_parts(docs, parts, jobs=jobs, progress=progress,
-                                                   keep_results=opened is not None, engine=engine,
+                                                   keep_results=store is not None, engine=engine,
                                                    scheduler=scheduler, aliases=aliases)
                 if not (strict and report.problems):
                     for f in part_files:
                         runs.add_quad_file(f)
             else:
                 part_files, report = [], BuildReport()
+                rows: dict[str, tuple[str, str]] = {}  # article IRI -> (content hash, source path)
                 for iri, triples in iter_articles(docs, report, jobs=jobs, progress=progress,
-                                                  keep_results=opened is not None, engine=engine,
+                                                  keep_results=store is not None, engine=engine,
                                                   scheduler=scheduler, aliases=aliases):
-                    runs.add(article_quads(iri, triples))
+                    quads = article_quads(iri, triples)
+                    runs.add(quads)
+                    if writer is not None:
+                        if len(report.results) > len(rows):
+                            row = report.results[-1]
+                            rows[row[0]] = row[1:]
+                        writer.put(str(iri), *rows[str(iri)], [q.triple for q in quads])
             if strict and report.problems:
                 for f in part_files:
                     f.unlink(missing_ok=True)
@@ -338,7 +361,9 @@ def build_files(paths, output: Path, jobs: int = 1, encoding: str | None = None,
                 return report
             report.triples = write_runs(runs, output)
             report.output = output
-            if opened is not None:
+            if writer is not None:
+                report.store = writer.finish()
+            elif opened is not None:
                 from kg.store import ArticleQuads, update_articles
 
                 rows = {iri: (h, src) for iri, h, src in report.results}
