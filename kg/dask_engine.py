@@ -23,9 +23,15 @@ from kg.model import Document, Problem
 # scheduler's cost per task (milliseconds) stays under 1%.
 PARTITION_CHARS = 100_000
 
+# The local cluster has no dashboard, so nothing reads the statistical profile each worker
+# otherwise takes of its task thread (a stack sample every 10 ms): it is turned off there.
+# A cluster given by --scheduler keeps its own configuration.
+LOCAL_CLUSTER_CONFIG = {"distributed.worker.profile.enabled": False}
+
 
 def _client(jobs: int, scheduler: str | None):
     try:
+        import dask
         from dask.distributed import Client, LocalCluster
     except ImportError as e:
         raise KGError("--engine dask needs Dask, installed with the 'dask' extra: pip install 'kg-news[dask]'") from e
@@ -34,8 +40,9 @@ def _client(jobs: int, scheduler: str | None):
             return Client(scheduler, timeout="20s"), None
         except (OSError, TimeoutError) as e:
             raise KGError(f"cannot reach the Dask scheduler at {scheduler}: {e}") from e
-    cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
-                           dashboard_address=None, silence_logs=40)
+    with dask.config.set(LOCAL_CLUSTER_CONFIG):  # the workers are started with the config in force
+        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
+                               dashboard_address=None, silence_logs=40)
     return Client(cluster), cluster
 
 

@@ -65,6 +65,22 @@ def test_an_existing_scheduler_is_used(corpus, reference, tmp_path, monkeypatch)
         assert len(cluster.scheduler_info["workers"]) == 2  # the cluster is still up: ours, not one we made
 
 
+def _profiling() -> bool:
+    import dask
+
+    return dask.config.get("distributed.worker.profile.enabled")
+
+
+def test_the_local_clusters_workers_do_not_profile_their_tasks():
+    client, cluster = dask_engine._client(2, None)
+    try:
+        assert sorted(client.run(_profiling).values()) == [False, False]
+    finally:
+        client.close()
+        cluster.close()
+    assert _profiling() is True  # the setting stays with the cluster kg started
+
+
 def test_partitions_keep_order_and_problems_in_place():
     from kg.model import Document, Problem
 
