@@ -86,6 +86,7 @@ def iter_parts_local(docs: Iterable[Document | Problem], parts_dir: Path, jobs: 
     """Write every partition's part file in ``jobs`` processes; yield ``(index, summary)`` in input order."""
     from multiprocessing import get_context
 
+    from kg.build import shared_extractor
     from kg.dask_engine import _partitions
 
     parts = enumerate(_partitions(docs, partition_chars or PARTITION_CHARS))
@@ -101,7 +102,7 @@ def iter_parts_local(docs: Iterable[Document | Problem], parts_dir: Path, jobs: 
             yield i, part
 
     ctx = get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    with ctx.Pool(jobs) as pool:
+    with shared_extractor(ctx), ctx.Pool(jobs) as pool:
         for i, summary in pool.imap(partial(_write_indexed, parts_dir=str(parts_dir), aliases=aliases), bounded()):
             in_flight.release()
             yield i, summary
