@@ -373,9 +373,8 @@ def build_files(paths, output: Path, jobs: int = 1, encoding: str | None = None,
                     quads = article_quads(iri, triples)
                     runs.add(quads)
                     if writer is not None:
-                        if len(report.results) > len(rows):
-                            row = report.results[-1]
-                            rows[row[0]] = row[1:]
+                        if str(iri) not in rows:  # new: iter_articles has just recorded its row
+                            rows[str(iri)] = report.results[-1][1:]
                         writer.put(str(iri), *rows[str(iri)], [q.triple for q in quads])
             if strict and report.problems:
                 for f in part_files:
