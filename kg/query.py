@@ -430,7 +430,7 @@ _NOT_JOINED = {"OPTIONAL", "MINUS", "EXISTS", "SERVICE"}
 @dataclass
 class _SubSelect:
     projected: set[str] | None  # plain ?variables of the projection; None for SELECT *
-    parent: "_SubSelect | None"
+    parent: _SubSelect | None
     joined: bool  # reached from the parent's WHERE group through joins and UNIONs only
     where: int = -1  # offset just after the opening brace of its WHERE group
     depth: int = 0  # brace depth of that group

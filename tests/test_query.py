@@ -859,7 +859,7 @@ def test_parameter_moves_into_sub_selects_only_where_rows_stay_the_same(pushdown
         changed = []
         for name in ("x", "y"):
             block = f' VALUES (?name) {{ ("{name}"@zh) }} '
-            naive = re.sub(r"WHERE \{", lambda m: m.group() + block, query.text)
+            naive = re.sub(r"WHERE \{", lambda m, block=block: m.group() + block, query.text)
             with monkeypatch.context() as m:
                 m.setattr(kq, "_pushdown_points", lambda *a: [])
                 outer_only = bind_params(query, {"name": name})
