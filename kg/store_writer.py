@@ -32,6 +32,7 @@ from kg.errors import StoreError
 QUEUE_ARTICLES = 256  # articles received but not yet taken by the writer
 _DONE, _ABORT = "done", "abort"
 _POLL = 1.0  # seconds between checks that the writer is still alive while the queue is full
+_STOP_WAIT = 30.0  # seconds an aborted writer gets to stop between batches before it is terminated
 
 
 class StoreWriter:
@@ -82,11 +83,11 @@ class StoreWriter:
         if not self._open:
             return
         self._open = False
-        try:
-            self._queue.put(_ABORT, timeout=_POLL)
+        try:  # behind by a full queue, the writer frees a place as it takes the next article
+            self._queue.put(_ABORT, timeout=_STOP_WAIT)
         except queue.Full:
             pass
-        self._process.join(timeout=30)
+        self._process.join(timeout=_STOP_WAIT)
         if self._process.is_alive():
             self._process.terminate()  # a batch cut short is repaired when the store is next opened
             self._process.join()
